@@ -1,0 +1,27 @@
+export { currentContext, runWithContext } from './async-context.js';
+export { isCancellationError, toCancellationError } from './errors/cancellation.js';
+export { CancelledError } from './errors/cancelled-error.js';
+export { DeadlineExceededError } from './errors/deadline-exceeded-error.js';
+export { InvalidContextError } from './errors/invalid-context-error.js';
+export { isTtaError, TtaError } from './errors/tta-error.js';
+export {
+  BAGGAGE_MAX_BYTES,
+  BAGGAGE_MAX_MEMBERS,
+  formatBaggage,
+  isValidBaggageKey,
+  parseBaggage,
+} from './propagation/baggage.js';
+export type { HeaderCarrier, PropagationHeaders } from './propagation/headers.js';
+export { isValidSpanId, isValidTraceId, newSpanId, newTraceId } from './propagation/ids.js';
+export {
+  formatTraceparent,
+  parseTraceparent,
+  type TraceParent,
+} from './propagation/traceparent.js';
+export {
+  type Checkpoint,
+  WorkflowContext,
+  type WorkflowContextInit,
+  type WorkflowContextJSON,
+  type WorkflowContextOverrides,
+} from './workflow-context.js';

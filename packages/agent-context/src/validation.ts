@@ -1,0 +1,83 @@
+import { InvalidContextError } from './errors/invalid-context-error.js';
+import { isValidBaggageKey } from './propagation/baggage.js';
+import { isValidSpanId, isValidTraceId } from './propagation/ids.js';
+
+export function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A shallow copy made with own data properties only, so a `__proto__` key stays a plain key. */
+export function copyRecord<T>(source: Readonly<Record<string, T>>): Record<string, T> {
+  return Object.fromEntries(Object.entries(source));
+}
+
+export function optionalString(field: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidContextError(field, 'must be a non-empty string');
+  }
+  return value;
+}
+
+export function optionalTraceId(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isValidTraceId(value))
+    throw new InvalidContextError('traceId', 'must be 32 lowercase hex digits, not all zero');
+  return value;
+}
+
+export function optionalSpanId(field: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isValidSpanId(value))
+    throw new InvalidContextError(field, 'must be 16 lowercase hex digits, not all zero');
+  return value;
+}
+
+export function traceFlags(value: unknown): number {
+  if (value === undefined) return 1;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 255) {
+    throw new InvalidContextError('traceFlags', 'must be an integer from 0 to 255');
+  }
+  return value;
+}
+
+export function optionalTime(field: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new InvalidContextError(field, 'must be a finite number of epoch milliseconds');
+  }
+  return value;
+}
+
+export function record(field: string, value: unknown): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (!isPlainRecord(value)) throw new InvalidContextError(field, 'must be a plain object');
+  return copyRecord(value);
+}
+
+export function stringRecord(
+  field: string,
+  value: unknown,
+  keysMustBeTokens: boolean,
+): Record<string, string> {
+  if (value === undefined) return {};
+  if (!isPlainRecord(value))
+    throw new InvalidContextError(field, 'must be a plain object of strings');
+  for (const [key, entry] of Object.entries(value)) {
+    if (typeof entry !== 'string')
+      throw new InvalidContextError(`${field}.${key}`, 'must be a string');
+    if (keysMustBeTokens && !isValidBaggageKey(key)) {
+      throw new InvalidContextError(`${field}.${key}`, 'is not a valid W3C baggage key');
+    }
+  }
+  return copyRecord(value as Record<string, string>);
+}
+
+export function optionalSignal(value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof AbortSignal))
+    throw new InvalidContextError('signal', 'must be an AbortSignal');
+  return value;
+}

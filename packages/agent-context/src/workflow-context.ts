@@ -1,0 +1,526 @@
+import { randomUUID } from 'node:crypto';
+import { toCancellationError } from './errors/cancellation.js';
+import { DeadlineExceededError } from './errors/deadline-exceeded-error.js';
+import { InvalidContextError } from './errors/invalid-context-error.js';
+import { formatBaggage, parseBaggage } from './propagation/baggage.js';
+import { type HeaderCarrier, type PropagationHeaders, readHeader } from './propagation/headers.js';
+import { newSpanId } from './propagation/ids.js';
+import { formatTraceparent, parseTraceparent } from './propagation/traceparent.js';
+import {
+  isPlainRecord,
+  optionalSignal,
+  optionalSpanId,
+  optionalString,
+  optionalTime,
+  optionalTraceId,
+  record,
+  stringRecord,
+  traceFlags,
+} from './validation.js';
+
+/** A named point in time recorded with {@link WorkflowContext.checkpoint}. */
+export interface Checkpoint {
+  readonly name: string;
+  /** Epoch milliseconds. */
+  readonly time: number;
+  /** Milliseconds since the context's start. */
+  readonly elapsedMs: number;
+}
+
+/** Everything a context can be created with. Every field is optional. */
+export interface WorkflowContextInit {
+  /** Identifies the workflow (definition or run) this context belongs to. Default: none. */
+  workflowId?: string | undefined;
+  /** The user's session (conversation). Default: none. */
+  sessionId?: string | undefined;
+  /** The end user on whose behalf the workflow runs. Default: none. */
+  userId?: string | undefined;
+  /** The agent currently acting. Default: none. */
+  agentId?: string | undefined;
+  /** Ties every log, span and message of one request together. Default: a new UUID. */
+  correlationId?: string | undefined;
+  /** The correlation id of whatever caused this work. Default: none. */
+  causationId?: string | undefined;
+  /** W3C trace id, 32 lowercase hex digits. Default: none (no `traceparent` is sent). */
+  traceId?: string | undefined;
+  /** W3C span id, 16 lowercase hex digits. Default: a new one when `traceId` is given. */
+  spanId?: string | undefined;
+  /** The span id of the parent span. Default: none. */
+  parentSpanId?: string | undefined;
+  /** W3C trace flags (bit 0 = sampled). Default: 1. */
+  traceFlags?: number | undefined;
+  /** Free-form data about the run, copied (shallow) into children. Default: `{}`. */
+  metadata?: Record<string, unknown> | undefined;
+  /** Working state of the run, copied (shallow) into children. Default: `{}`. */
+  state?: Record<string, unknown> | undefined;
+  /** W3C baggage: string values sent downstream in the `baggage` header. Default: `{}`. */
+  baggage?: Record<string, string> | undefined;
+  /** Low-cardinality labels (for logs and span attributes). Default: `{}`. */
+  tags?: Record<string, string> | undefined;
+  /** Epoch milliseconds the context started at. Default: now. */
+  startTime?: number | undefined;
+  /** Cancels the work when aborted. Default: none (not cancellable). */
+  signal?: AbortSignal | undefined;
+  /** Epoch milliseconds after which no new step starts. Default: none. */
+  deadline?: number | undefined;
+}
+
+/**
+ * What {@link WorkflowContext.child} accepts. The trace id, correlation id and start time are
+ * not overridable: a child is part of the same trace and request, starting now.
+ */
+export type WorkflowContextOverrides = Omit<
+  WorkflowContextInit,
+  'traceId' | 'correlationId' | 'startTime'
+>;
+
+/** The JSON form of a context ({@link WorkflowContext.toJSON}); the signal is not included. */
+export interface WorkflowContextJSON {
+  version: 1;
+  workflowId?: string;
+  sessionId?: string;
+  userId?: string;
+  agentId?: string;
+  correlationId: string;
+  causationId?: string;
+  traceId?: string;
+  spanId?: string;
+  parentSpanId?: string;
+  traceFlags: number;
+  metadata: Record<string, unknown>;
+  state: Record<string, unknown>;
+  baggage: Record<string, string>;
+  tags: Record<string, string>;
+  startTime: number;
+  checkpoints: Checkpoint[];
+  deadline?: number;
+}
+
+const CORRELATION_ID = /^[\x21-\x7e]{1,256}$/;
+
+/**
+ * The context that travels with a workflow: identity, W3C trace fields, baggage, metadata,
+ * working state, deadline and cancellation.
+ *
+ * Child contexts ({@link WorkflowContext.child}) are derived per branch; their signal aborts when
+ * any ancestor's does. The combined `signal` is built only when read, so steps that never read it
+ * pay nothing for it.
+ *
+ * @example
+ * ```ts
+ * const ctx = WorkflowContext.create({ workflowId: 'support-bot', userId: 'u-42' });
+ * ctx.checkpoint('received');
+ * const headers = ctx.toHeaders(); // traceparent?, baggage?, x-correlation-id
+ * ```
+ */
+export class WorkflowContext {
+  readonly workflowId: string | undefined;
+  readonly sessionId: string | undefined;
+  readonly userId: string | undefined;
+  readonly agentId: string | undefined;
+  readonly causationId: string | undefined;
+  readonly traceId: string | undefined;
+  readonly spanId: string | undefined;
+  readonly parentSpanId: string | undefined;
+  readonly traceFlags: number;
+  /** Free-form data about the run. Mutable; children get a shallow copy. */
+  readonly metadata: Record<string, unknown>;
+  /** Working state of the run. Mutable; children get a shallow copy. */
+  readonly state: Record<string, unknown>;
+  /** W3C baggage sent downstream. Mutable; children get a shallow copy. */
+  readonly baggage: Record<string, string>;
+  /** Low-cardinality labels. Mutable; children get a shallow copy. */
+  readonly tags: Record<string, string>;
+  /** Epoch milliseconds. */
+  readonly startTime: number;
+  /** Epoch milliseconds after which no new step starts, if any. */
+  readonly deadline: number | undefined;
+
+  #correlationId: string | undefined;
+  #checkpoints: Checkpoint[] = [];
+  #monotonicStart: number;
+  // Cancellation is a chain: this context's own signal plus its nearest ancestor that has one.
+  #ownSignal: AbortSignal | undefined;
+  #signalParent: WorkflowContext | undefined;
+  #combinedSignal: AbortSignal | undefined;
+
+  constructor(init?: WorkflowContextInit);
+  // The second parameter is internal: `child()` passes fields that are already valid.
+  constructor(init?: WorkflowContextInit, fields?: ContextFields) {
+    const f = fields ?? validateInit(init);
+    this.workflowId = f.workflowId;
+    this.sessionId = f.sessionId;
+    this.userId = f.userId;
+    this.agentId = f.agentId;
+    this.#correlationId = f.correlationId;
+    this.causationId = f.causationId;
+    this.traceId = f.traceId;
+    this.spanId = f.spanId;
+    this.parentSpanId = f.parentSpanId;
+    this.traceFlags = f.traceFlags;
+    this.metadata = f.metadata;
+    this.state = f.state;
+    this.baggage = f.baggage;
+    this.tags = f.tags;
+    this.startTime = f.startTime;
+    this.#monotonicStart = f.monotonicStart;
+    this.deadline = f.deadline;
+    this.#ownSignal = f.signal;
+    this.#signalParent = f.signalParent;
+  }
+
+  /** Same as `new WorkflowContext(init)`. */
+  static create(init?: WorkflowContextInit): WorkflowContext {
+    return new WorkflowContext(init);
+  }
+
+  /** Ties every log, span and message of one request together. A UUID unless one was given. */
+  get correlationId(): string {
+    // Generated on first read: most contexts inside a workflow never need their own.
+    this.#correlationId ??= randomUUID();
+    return this.#correlationId;
+  }
+
+  /** The checkpoints recorded so far, in order. */
+  get checkpoints(): readonly Checkpoint[] {
+    return this.#checkpoints;
+  }
+
+  /**
+   * The signal that aborts this context's work: its own signal combined with every ancestor's.
+   * `undefined` when nothing can cancel it.
+   */
+  get signal(): AbortSignal | undefined {
+    if (this.#combinedSignal !== undefined) return this.#combinedSignal;
+    const signals: AbortSignal[] = [];
+    for (let c: WorkflowContext | undefined = this; c !== undefined; c = c.#signalParent) {
+      if (c.#ownSignal !== undefined && !signals.includes(c.#ownSignal)) signals.push(c.#ownSignal);
+    }
+    if (signals.length === 0) return undefined;
+    this.#combinedSignal = signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+    return this.#combinedSignal;
+  }
+
+  /** True once the signal (or an ancestor's) has aborted, or the deadline has passed. */
+  get isCancelled(): boolean {
+    return (
+      this.#abortedSignal() !== undefined ||
+      (this.deadline !== undefined && Date.now() >= this.deadline)
+    );
+  }
+
+  /**
+   * Throws when the work should stop: the abort reason when it is a TTA error (such as a
+   * `TimeoutError`), else a `CancelledError` caused by it; a `DeadlineExceededError` when the
+   * deadline has passed.
+   */
+  throwIfCancelled(): void {
+    const aborted = this.#abortedSignal();
+    if (aborted !== undefined) throw toCancellationError(aborted.reason);
+    if (this.deadline !== undefined && Date.now() >= this.deadline)
+      throw new DeadlineExceededError(this.deadline);
+  }
+
+  /** Milliseconds left before the deadline: `Infinity` without one, never below 0. */
+  remainingMs(): number {
+    return this.deadline === undefined
+      ? Number.POSITIVE_INFINITY
+      : Math.max(0, this.deadline - Date.now());
+  }
+
+  /** Milliseconds since `startTime`, from a monotonic clock. */
+  elapsedMs(): number {
+    return performance.now() - this.#monotonicStart;
+  }
+
+  /** Records a named checkpoint (name, epoch time, elapsed ms) and returns it. */
+  checkpoint(name: string): Checkpoint {
+    const checkpoint: Checkpoint = { name, time: Date.now(), elapsedMs: this.elapsedMs() };
+    this.#checkpoints.push(checkpoint);
+    return checkpoint;
+  }
+
+  /**
+   * A context for a sub-step. Merge rules, field by field:
+   * - `workflowId`, `sessionId`, `userId`, `agentId`, `traceFlags`: the override, else the parent's.
+   * - `traceId`, `correlationId`: always the parent's.
+   * - `causationId`: the override, else the parent's `correlationId`.
+   * - `spanId`: the override, else a new one when there is a trace id; `parentSpanId`: the
+   *   override, else the parent's `spanId`.
+   * - `metadata`, `state`, `baggage`, `tags`: a shallow copy of the parent's with the override's
+   *   entries on top (the child's changes never reach the parent).
+   * - `startTime`: now; `checkpoints`: empty.
+   * - `signal`: aborts when the parent's does or when the override does.
+   * - `deadline`: the earlier of the parent's and the override.
+   */
+  child(overrides?: WorkflowContextOverrides): WorkflowContext {
+    const o = overrides === undefined ? EMPTY_OVERRIDES : validateOverrides(overrides);
+    const now = Date.now();
+    const fields: ContextFields = {
+      workflowId: o.workflowId ?? this.workflowId,
+      sessionId: o.sessionId ?? this.sessionId,
+      userId: o.userId ?? this.userId,
+      agentId: o.agentId ?? this.agentId,
+      correlationId: this.correlationId,
+      causationId: o.causationId ?? this.correlationId,
+      traceId: this.traceId,
+      spanId: o.spanId ?? (this.traceId === undefined ? undefined : newSpanId()),
+      parentSpanId: o.parentSpanId ?? this.spanId,
+      traceFlags: o.traceFlags ?? this.traceFlags,
+      metadata: { ...this.metadata, ...o.metadata },
+      state: { ...this.state, ...o.state },
+      baggage: { ...this.baggage, ...o.baggage },
+      tags: { ...this.tags, ...o.tags },
+      startTime: now,
+      monotonicStart: performance.now(),
+      deadline: earlier(this.deadline, o.deadline),
+      signal: o.signal,
+      signalParent: this.#ownSignal !== undefined ? this : this.#signalParent,
+    };
+    return new (WorkflowContext as unknown as DerivingConstructor)(undefined, fields);
+  }
+
+  /**
+   * Headers to send downstream: `traceparent` (when there is a trace id), `baggage` (when there
+   * is any) and `x-correlation-id`.
+   */
+  toHeaders(): PropagationHeaders {
+    const headers: PropagationHeaders = { 'x-correlation-id': this.correlationId };
+    if (this.traceId !== undefined && this.spanId !== undefined) {
+      headers.traceparent = formatTraceparent({
+        traceId: this.traceId,
+        spanId: this.spanId,
+        traceFlags: this.traceFlags,
+      });
+    }
+    const baggage = formatBaggage(this.baggage);
+    if (baggage !== undefined) headers.baggage = baggage;
+    return headers;
+  }
+
+  /**
+   * A context for work that arrived with these headers. The incoming `traceparent`'s span
+   * becomes `parentSpanId` and this side gets a new `spanId` in the same trace. Invalid
+   * headers are ignored as the W3C specs require: a bad `traceparent` starts no trace, bad
+   * baggage members are skipped, a bad correlation id is replaced with a new one.
+   */
+  static fromHeaders(headers: HeaderCarrier, init?: WorkflowContextOverrides): WorkflowContext {
+    const traceparentHeader = readHeader(headers, 'traceparent');
+    const parent =
+      typeof traceparentHeader === 'string' ? parseTraceparent(traceparentHeader) : undefined;
+    const baggageHeader = readHeader(headers, 'baggage');
+    const baggage = parseBaggage(
+      typeof baggageHeader === 'string' ? baggageHeader : baggageHeader?.join(','),
+    );
+    const correlationHeader = readHeader(headers, 'x-correlation-id');
+    const incomingCorrelation =
+      typeof correlationHeader === 'string' && CORRELATION_ID.test(correlationHeader)
+        ? correlationHeader
+        : undefined;
+    return new WorkflowContext({
+      ...init,
+      correlationId: incomingCorrelation,
+      traceId: parent?.traceId,
+      parentSpanId: parent?.spanId ?? init?.parentSpanId,
+      traceFlags: parent?.traceFlags ?? init?.traceFlags,
+      baggage: { ...baggage, ...init?.baggage },
+    });
+  }
+
+  /** A JSON-safe snapshot (the signal is left out). Round-trips through {@link WorkflowContext.fromJSON}. */
+  toJSON(): WorkflowContextJSON {
+    const json: WorkflowContextJSON = {
+      version: 1,
+      correlationId: this.correlationId,
+      traceFlags: this.traceFlags,
+      metadata: { ...this.metadata },
+      state: { ...this.state },
+      baggage: { ...this.baggage },
+      tags: { ...this.tags },
+      startTime: this.startTime,
+      checkpoints: this.#checkpoints.map((c) => ({ ...c })),
+    };
+    for (const key of OPTIONAL_JSON_FIELDS) {
+      const value = this[key];
+      if (value !== undefined) (json as unknown as Record<string, unknown>)[key] = value;
+    }
+    return json;
+  }
+
+  /**
+   * Rebuilds a context from {@link WorkflowContext.toJSON} output (an object or a JSON string).
+   * Anything that is not a valid context throws an `InvalidContextError` naming the field.
+   */
+  static fromJSON(json: unknown, init?: Pick<WorkflowContextInit, 'signal'>): WorkflowContext {
+    let data = json;
+    if (typeof json === 'string') {
+      try {
+        data = JSON.parse(json);
+      } catch (error) {
+        throw new InvalidContextError('json', 'is not valid JSON', { cause: error });
+      }
+    }
+    if (!isPlainRecord(data)) throw new InvalidContextError('json', 'must be an object');
+    if (data.version !== 1)
+      throw new InvalidContextError('version', `must be 1 (got ${String(data.version)})`);
+    const ctx = new WorkflowContext({
+      workflowId: data.workflowId as string | undefined,
+      sessionId: data.sessionId as string | undefined,
+      userId: data.userId as string | undefined,
+      agentId: data.agentId as string | undefined,
+      correlationId: requireString('correlationId', data.correlationId),
+      causationId: data.causationId as string | undefined,
+      traceId: data.traceId as string | undefined,
+      spanId: data.spanId as string | undefined,
+      parentSpanId: data.parentSpanId as string | undefined,
+      traceFlags: data.traceFlags as number | undefined,
+      metadata: data.metadata as Record<string, unknown> | undefined,
+      state: data.state as Record<string, unknown> | undefined,
+      baggage: data.baggage as Record<string, string> | undefined,
+      tags: data.tags as Record<string, string> | undefined,
+      startTime: data.startTime as number | undefined,
+      deadline: data.deadline as number | undefined,
+      signal: init?.signal,
+    });
+    ctx.#checkpoints = checkpoints(data.checkpoints);
+    return ctx;
+  }
+
+  #abortedSignal(): AbortSignal | undefined {
+    for (let c: WorkflowContext | undefined = this; c !== undefined; c = c.#signalParent) {
+      if (c.#ownSignal?.aborted === true) return c.#ownSignal;
+    }
+    return undefined;
+  }
+}
+
+const OPTIONAL_JSON_FIELDS = [
+  'workflowId',
+  'sessionId',
+  'userId',
+  'agentId',
+  'causationId',
+  'traceId',
+  'spanId',
+  'parentSpanId',
+  'deadline',
+] as const;
+
+/** The validated, owned fields a context is built from. */
+interface ContextFields {
+  workflowId: string | undefined;
+  sessionId: string | undefined;
+  userId: string | undefined;
+  agentId: string | undefined;
+  correlationId: string | undefined;
+  causationId: string | undefined;
+  traceId: string | undefined;
+  spanId: string | undefined;
+  parentSpanId: string | undefined;
+  traceFlags: number;
+  metadata: Record<string, unknown>;
+  state: Record<string, unknown>;
+  baggage: Record<string, string>;
+  tags: Record<string, string>;
+  startTime: number;
+  monotonicStart: number;
+  deadline: number | undefined;
+  signal: AbortSignal | undefined;
+  signalParent: WorkflowContext | undefined;
+}
+
+type DerivingConstructor = new (init: undefined, fields: ContextFields) => WorkflowContext;
+
+const EMPTY_OVERRIDES: WorkflowContextOverrides = Object.freeze({});
+
+function validateInit(init: WorkflowContextInit | undefined): ContextFields {
+  if (init !== undefined && !isPlainRecord(init))
+    throw new InvalidContextError('init', 'must be a plain object');
+  const i = init ?? EMPTY_OVERRIDES;
+  const traceId = optionalTraceId((i as WorkflowContextInit).traceId);
+  const now = Date.now();
+  const startTime = optionalTime('startTime', (i as WorkflowContextInit).startTime) ?? now;
+  const o = validateOverrides(i);
+  return {
+    workflowId: o.workflowId,
+    sessionId: o.sessionId,
+    userId: o.userId,
+    agentId: o.agentId,
+    correlationId: correlationId((i as WorkflowContextInit).correlationId),
+    causationId: o.causationId,
+    traceId,
+    spanId: o.spanId ?? (traceId === undefined ? undefined : newSpanId()),
+    parentSpanId: o.parentSpanId,
+    traceFlags: o.traceFlags ?? 1,
+    metadata: o.metadata ?? {},
+    state: o.state ?? {},
+    baggage: o.baggage ?? {},
+    tags: o.tags ?? {},
+    startTime,
+    monotonicStart: performance.now() - (now - startTime),
+    deadline: o.deadline,
+    signal: o.signal,
+    signalParent: undefined,
+  };
+}
+
+/** Validates (and copies) every field a caller may set on a context or a child. */
+function validateOverrides(o: WorkflowContextOverrides): WorkflowContextOverrides {
+  if (!isPlainRecord(o)) throw new InvalidContextError('overrides', 'must be a plain object');
+  return {
+    workflowId: optionalString('workflowId', o.workflowId),
+    sessionId: optionalString('sessionId', o.sessionId),
+    userId: optionalString('userId', o.userId),
+    agentId: optionalString('agentId', o.agentId),
+    causationId: optionalString('causationId', o.causationId),
+    spanId: optionalSpanId('spanId', o.spanId),
+    parentSpanId: optionalSpanId('parentSpanId', o.parentSpanId),
+    traceFlags: o.traceFlags === undefined ? undefined : traceFlags(o.traceFlags),
+    metadata: o.metadata === undefined ? undefined : record('metadata', o.metadata),
+    state: o.state === undefined ? undefined : record('state', o.state),
+    baggage: o.baggage === undefined ? undefined : stringRecord('baggage', o.baggage, true),
+    tags: o.tags === undefined ? undefined : stringRecord('tags', o.tags, false),
+    deadline: optionalTime('deadline', o.deadline),
+    signal: optionalSignal(o.signal),
+  };
+}
+
+function correlationId(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !CORRELATION_ID.test(value)) {
+    throw new InvalidContextError('correlationId', 'must be 1 to 256 visible ASCII characters');
+  }
+  return value;
+}
+
+function requireString(field: string, value: unknown): string {
+  if (typeof value !== 'string') throw new InvalidContextError(field, 'must be a string');
+  return value;
+}
+
+function earlier(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
+function checkpoints(value: unknown): Checkpoint[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new InvalidContextError('checkpoints', 'must be an array');
+  return value.map((item, index) => {
+    if (
+      !isPlainRecord(item) ||
+      typeof item.name !== 'string' ||
+      typeof item.time !== 'number' ||
+      !Number.isFinite(item.time) ||
+      typeof item.elapsedMs !== 'number' ||
+      !Number.isFinite(item.elapsedMs)
+    ) {
+      throw new InvalidContextError(
+        `checkpoints[${index}]`,
+        'must be { name: string, time: number, elapsedMs: number }',
+      );
+    }
+    return { name: item.name, time: item.time, elapsedMs: item.elapsedMs };
+  });
+}

@@ -1,0 +1,67 @@
+import type { WorkflowContext } from '@tta/agent-context';
+import type { PrimitiveOptions } from './types.js';
+import { isWorkflowPrimitive, WorkflowPrimitive } from './workflow-primitive.js';
+
+/** Decides which branch a {@link ConditionalPrimitive} runs. Sync or async. */
+export type Predicate<I> = (input: I, context: WorkflowContext) => boolean | Promise<boolean>;
+
+/**
+ * Runs `thenPrimitive` when the predicate holds, else `elsePrimitive`; without an else branch the
+ * input passes through unchanged.
+ *
+ * @example
+ * ```ts
+ * const maybeTranslate = new ConditionalPrimitive(
+ *   (msg: Message) => msg.language !== 'en',
+ *   translate, // Message -> Message
+ * );
+ * ```
+ */
+export class ConditionalPrimitive<I, T, E = I> extends WorkflowPrimitive<I, T | E> {
+  override readonly type = 'conditional';
+  readonly #predicate: Predicate<I>;
+  readonly #then: WorkflowPrimitive<I, T>;
+  readonly #else: WorkflowPrimitive<I, E> | undefined;
+
+  constructor(
+    predicate: Predicate<I>,
+    thenPrimitive: WorkflowPrimitive<I, T>,
+    elsePrimitive?: WorkflowPrimitive<I, E>,
+    options?: PrimitiveOptions,
+  ) {
+    super(options);
+    if (typeof predicate !== 'function')
+      throw new TypeError('ConditionalPrimitive: predicate must be a function');
+    if (!isWorkflowPrimitive(thenPrimitive))
+      throw new TypeError('ConditionalPrimitive: then branch must be a primitive');
+    if (elsePrimitive !== undefined && !isWorkflowPrimitive(elsePrimitive)) {
+      throw new TypeError('ConditionalPrimitive: else branch must be a primitive');
+    }
+    this.#predicate = predicate;
+    this.#then = thenPrimitive;
+    this.#else = elsePrimitive;
+  }
+
+  protected async run(input: I, context: WorkflowContext): Promise<T | E> {
+    if (await this.#predicate(input, context)) return this.#then.execute(input, context);
+    if (this.#else !== undefined) return this.#else.execute(input, context);
+    return input as unknown as E;
+  }
+}
+
+/**
+ * Shorthand for {@link ConditionalPrimitive}.
+ *
+ * @example
+ * ```ts
+ * const answer = when((q: string) => q.length > 200, summarizeFirst, answerDirectly);
+ * ```
+ */
+export function when<I, T, E = I>(
+  predicate: Predicate<I>,
+  thenPrimitive: WorkflowPrimitive<I, T>,
+  elsePrimitive?: WorkflowPrimitive<I, E>,
+  options?: PrimitiveOptions,
+): ConditionalPrimitive<I, T, E> {
+  return new ConditionalPrimitive(predicate, thenPrimitive, elsePrimitive, options);
+}

@@ -1,0 +1,46 @@
+import type { WorkflowContext } from '@tta/agent-context';
+import type { PrimitiveOptions } from './types.js';
+import { WorkflowPrimitive } from './workflow-primitive.js';
+
+/** A function a {@link LambdaPrimitive} wraps: sync or async, given the step's context. */
+export type StepFunction<I, O> = (input: I, context: WorkflowContext) => O | Promise<O>;
+
+/**
+ * Wraps a plain function as a primitive.
+ *
+ * @example
+ * ```ts
+ * const wordCount = new LambdaPrimitive((text: string) => text.split(/\s+/).length, { name: 'wordCount' });
+ * ```
+ */
+export class LambdaPrimitive<I, O> extends WorkflowPrimitive<I, O> {
+  override readonly type = 'lambda';
+  readonly #fn: StepFunction<I, O>;
+
+  constructor(fn: StepFunction<I, O>, options?: PrimitiveOptions) {
+    if (typeof fn !== 'function') throw new TypeError('LambdaPrimitive: fn must be a function');
+    super({ name: options?.name ?? (fn.name !== '' ? fn.name : undefined) });
+    this.#fn = fn;
+  }
+
+  protected run(input: I, context: WorkflowContext): O | Promise<O> {
+    return this.#fn(input, context);
+  }
+}
+
+/**
+ * Wraps a sync or async function `(input, ctx) => output` as a primitive. Named after the
+ * function unless `options.name` is given.
+ *
+ * @example
+ * ```ts
+ * const trim = lambda((text: string) => text.trim(), { name: 'trim' });
+ * const flow = trim.pipe(lambda(async (text: string) => callModel(text)));
+ * ```
+ */
+export function lambda<I, O>(
+  fn: StepFunction<I, O>,
+  options?: PrimitiveOptions,
+): LambdaPrimitive<I, O> {
+  return new LambdaPrimitive(fn, options);
+}

@@ -1,0 +1,246 @@
+import { CancelledError, isCancellationError, type WorkflowContext } from '@tta/agent-context';
+import { provideComposition } from './composition.js';
+import type { AnyPrimitive, InputOf, OutputOf, PrimitiveOptions } from './types.js';
+import { isWorkflowPrimitive, WorkflowPrimitive } from './workflow-primitive.js';
+
+/** `'all'`: fail fast, like `Promise.all`. `'allSettled'`: every outcome, like `Promise.allSettled`. */
+export type ParallelMode = 'all' | 'allSettled';
+
+/** Branches: a list (output is a tuple in branch order) or a record (output has the same keys). */
+export type ParallelBranches = readonly AnyPrimitive[] | { readonly [key: string]: AnyPrimitive };
+
+/** Options of {@link ParallelPrimitive}. */
+export interface ParallelOptions<M extends ParallelMode = 'all'> extends PrimitiveOptions {
+  /** At most this many branches run at once; the rest start as others finish. Default: `Infinity`. */
+  concurrency?: number | undefined;
+  /**
+   * `'all'` (default): the first branch error rejects the parallel step and aborts the other
+   * branches' signals. `'allSettled'`: waits for every branch and returns per-branch outcomes.
+   */
+  mode?: M | undefined;
+}
+
+type TupleInput<B extends readonly unknown[]> = B extends readonly [infer H, ...infer R]
+  ? InputOf<H> & TupleInput<R>
+  : number extends B['length']
+    ? InputOf<B[number]>
+    : unknown;
+
+type RecordInput<B> = { [K in keyof B]: (input: InputOf<B[K]>) => void }[keyof B] extends (
+  input: infer X,
+) => void
+  ? X
+  : never;
+
+/** The input every branch accepts (the intersection of the branches' inputs). */
+export type BranchInput<B> = B extends readonly unknown[] ? TupleInput<B> : RecordInput<B>;
+
+/** The branches' outputs, in the shape of the branches (tuple or record). */
+export type BranchOutputs<B> = { -readonly [K in keyof B]: OutputOf<B[K]> };
+
+/** Outcomes shaped like `Promise.allSettled`'s for outputs `O` (a tuple or a record). */
+export type SettledOutputs<O> = { -readonly [K in keyof O]: PromiseSettledResult<O[K]> };
+
+/** What a {@link ParallelPrimitive} with branch outputs `O` returns in mode `M`. */
+export type ParallelOutput<O, M extends ParallelMode> = M extends 'allSettled'
+  ? SettledOutputs<O>
+  : O;
+
+/** Branch outputs: a tuple (list branches) or a record (keyed branches). */
+export type ParallelOutputs = unknown[] | { [key: string]: unknown };
+
+/**
+ * The constructor of {@link ParallelPrimitive}: infers the input (what every branch accepts) and
+ * the outputs (tuple or record) from the branches.
+ */
+export interface ParallelPrimitiveConstructor {
+  new <const B extends readonly AnyPrimitive[], M extends ParallelMode = 'all'>(
+    branches: B,
+    options?: ParallelOptions<M>,
+  ): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M>;
+  new <const B extends { readonly [key: string]: AnyPrimitive }, M extends ParallelMode = 'all'>(
+    branches: B,
+    options?: ParallelOptions<M>,
+  ): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M>;
+  readonly prototype: ParallelPrimitive<unknown, ParallelOutputs, ParallelMode>;
+}
+
+/**
+ * Runs branches concurrently on the same input, each with its own child context, and collects
+ * their outputs in branch order (tuple) or by key (record).
+ *
+ * @example
+ * ```ts
+ * const enrich = new ParallelPrimitive([sentiment, entities, summary], { concurrency: 2 });
+ * const [mood, names, short] = await enrich.execute(text);
+ *
+ * const settled = new ParallelPrimitive({ a: modelA, b: modelB }, { mode: 'allSettled' });
+ * const { a, b } = await settled.execute(prompt); // { status: 'fulfilled', value } | { status: 'rejected', reason }
+ * ```
+ */
+class Parallel<
+  I,
+  O extends ParallelOutputs,
+  M extends ParallelMode = 'all',
+> extends WorkflowPrimitive<I, ParallelOutput<O, M>> {
+  override readonly type = 'parallel';
+  /** The branches as given (a frozen copy). */
+  readonly branches: ParallelBranches;
+  readonly #keys: readonly (string | number)[];
+  readonly #primitives: readonly AnyPrimitive[];
+  readonly #concurrency: number;
+  readonly #mode: ParallelMode;
+  readonly #options: ParallelOptions<M> | undefined;
+
+  static {
+    Object.defineProperty(Parallel, 'name', { value: 'ParallelPrimitive' });
+  }
+
+  constructor(branches: ParallelBranches, options?: ParallelOptions<M>) {
+    super(options);
+    const isList = Array.isArray(branches);
+    if (typeof branches !== 'object' || branches === null) {
+      throw new TypeError('ParallelPrimitive: branches must be an array or a record of primitives');
+    }
+    const entries = isList ? branches.map((b, i) => [i, b] as const) : Object.entries(branches);
+    if (entries.length === 0)
+      throw new TypeError('ParallelPrimitive: at least one branch is required');
+    for (const [key, branch] of entries) {
+      if (!isWorkflowPrimitive(branch))
+        throw new TypeError(`ParallelPrimitive: branch ${String(key)} is not a primitive`);
+    }
+    const concurrency = options?.concurrency ?? Number.POSITIVE_INFINITY;
+    if (
+      !(
+        concurrency === Number.POSITIVE_INFINITY ||
+        (Number.isInteger(concurrency) && concurrency >= 1)
+      )
+    ) {
+      throw new RangeError(
+        `ParallelPrimitive: concurrency must be a positive integer or Infinity (got ${concurrency})`,
+      );
+    }
+    const mode = options?.mode ?? 'all';
+    if (mode !== 'all' && mode !== 'allSettled') {
+      throw new TypeError(
+        `ParallelPrimitive: mode must be 'all' or 'allSettled' (got ${String(mode)})`,
+      );
+    }
+    this.branches = isList ? Object.freeze([...branches]) : Object.freeze({ ...branches });
+    this.#keys = entries.map(([key]) => key);
+    this.#primitives = entries.map(([, branch]) => branch);
+    this.#concurrency = concurrency;
+    this.#mode = mode;
+    this.#options = options;
+  }
+
+  /** The options this primitive was built with (used when a branch is appended). */
+  get options(): ParallelOptions<M> | undefined {
+    return this.#options;
+  }
+
+  protected run(input: I, context: WorkflowContext): Promise<ParallelOutput<O, M>> {
+    const keys = this.#keys;
+    const primitives = this.#primitives;
+    const total = primitives.length;
+    const settledMode = this.#mode === 'allSettled';
+    const results = (
+      Array.isArray(this.branches)
+        ? new Array(total)
+        : Object.fromEntries(keys.map((k) => [k, undefined]))
+    ) as Record<string | number, unknown>;
+    const controller = new AbortController();
+
+    return new Promise((resolve, reject) => {
+      let started = 0;
+      let running = 0;
+      let finished = 0;
+      let stopped = false;
+
+      const stop = (error: unknown) => {
+        stopped = true;
+        controller.abort(new CancelledError('A parallel branch failed', { cause: error }));
+        reject(error);
+      };
+      const finish = () => {
+        running--;
+        finished++;
+        if (finished === total) resolve(results as ParallelOutput<O, M>);
+        else launch();
+      };
+      const launch = () => {
+        while (!stopped && started < total && running < this.#concurrency) {
+          const index = started++;
+          const key = keys[index] as string | number;
+          running++;
+          (primitives[index] as AnyPrimitive)
+            .execute(input, context.child({ signal: controller.signal }))
+            .then(
+              (value) => {
+                if (stopped) return;
+                results[key] = settledMode ? { status: 'fulfilled', value } : value;
+                finish();
+              },
+              (reason: unknown) => {
+                if (stopped) return;
+                // Cancellation of the whole step is not a branch outcome, even when settling.
+                if (!settledMode || (isCancellationError(reason) && context.isCancelled))
+                  return stop(reason);
+                results[key] = { status: 'rejected', reason };
+                finish();
+              },
+            );
+        }
+      };
+      launch();
+    });
+  }
+}
+
+/** A primitive running branches concurrently; see {@link ParallelPrimitiveConstructor}. */
+export type ParallelPrimitive<
+  I,
+  O extends ParallelOutputs,
+  M extends ParallelMode = 'all',
+> = Parallel<I, O, M>;
+export const ParallelPrimitive = Parallel as unknown as ParallelPrimitiveConstructor;
+
+/**
+ * Runs branches concurrently on the same input. With primitives as arguments the output is a
+ * tuple in branch order; with a record, an object with the same keys.
+ *
+ * @example
+ * ```ts
+ * const both = parallel(summarize, classify); // output: [Summary, Label]
+ * const named = parallel({ summary: summarize, label: classify }); // output: { summary, label }
+ * ```
+ */
+export function parallel<const B extends readonly [AnyPrimitive, ...AnyPrimitive[]]>(
+  ...branches: B
+): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>>;
+export function parallel<
+  const B extends { readonly [key: string]: AnyPrimitive },
+  M extends ParallelMode = 'all',
+>(
+  branches: B,
+  options?: ParallelOptions<M>,
+): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M>;
+export function parallel(...args: unknown[]): AnyPrimitive {
+  const [first, second] = args;
+  if (
+    args.length <= 2 &&
+    !isWorkflowPrimitive(first) &&
+    typeof first === 'object' &&
+    first !== null
+  ) {
+    return new Parallel(first as ParallelBranches, second as ParallelOptions<ParallelMode>);
+  }
+  return new Parallel(args as AnyPrimitive[]);
+}
+
+provideComposition('appendBranch', (self, branch) => {
+  if (self instanceof Parallel && Array.isArray(self.branches)) {
+    return new Parallel([...self.branches, branch], self.options);
+  }
+  return new Parallel([self, branch]);
+});

@@ -1,0 +1,81 @@
+import type { WorkflowContext } from '@tta/agent-context';
+import { provideComposition } from './composition.js';
+import type { AnyPrimitive, InputOf, OutputOf, PrimitiveOptions } from './types.js';
+import { isWorkflowPrimitive, WorkflowPrimitive } from './workflow-primitive.js';
+
+/** Checks a chain: each step must accept the previous step's output. */
+export type SequenceChain<
+  S extends readonly AnyPrimitive[],
+  Prev = never,
+  First extends boolean = true,
+> = S extends readonly [infer H extends AnyPrimitive, ...infer R extends readonly AnyPrimitive[]]
+  ? [
+      First extends true ? H : WorkflowPrimitive<Prev, OutputOf<H>>,
+      ...SequenceChain<R, OutputOf<H>, false>,
+    ]
+  : [];
+
+type Last<S extends readonly unknown[]> = S extends readonly [...unknown[], infer L] ? L : never;
+
+// Sequences built without a name are pure composition and flatten into their parent.
+const anonymous = new WeakSet<AnyPrimitive>();
+
+/**
+ * Runs steps one after another, each receiving the previous step's output, all with the same
+ * context. Unnamed nested sequences are flattened into one list of steps; a named one stays a
+ * single step (with its own span).
+ *
+ * @example
+ * ```ts
+ * const flow = new SequentialPrimitive<string, number>([trim, tokenize, count], { name: 'stats' });
+ * // or, type-checked step by step:
+ * const same = sequential(trim, tokenize, count);
+ * ```
+ */
+export class SequentialPrimitive<I, O> extends WorkflowPrimitive<I, O> {
+  override readonly type = 'sequential';
+  /** The steps, in order, after flattening. */
+  readonly steps: readonly AnyPrimitive[];
+
+  constructor(steps: readonly AnyPrimitive[], options?: PrimitiveOptions) {
+    super(options);
+    if (!Array.isArray(steps) || steps.length === 0) {
+      throw new TypeError('SequentialPrimitive: steps must be a non-empty array of primitives');
+    }
+    const flat: AnyPrimitive[] = [];
+    for (const [index, step] of steps.entries()) {
+      if (!isWorkflowPrimitive(step))
+        throw new TypeError(`SequentialPrimitive: steps[${index}] is not a primitive`);
+      if (step instanceof SequentialPrimitive && anonymous.has(step)) flat.push(...step.steps);
+      else flat.push(step);
+    }
+    this.steps = Object.freeze(flat);
+    if (options?.name === undefined) anonymous.add(this);
+  }
+
+  protected async run(input: I, context: WorkflowContext): Promise<O> {
+    let value: unknown = input;
+    for (const step of this.steps) value = await step.execute(value, context);
+    return value as O;
+  }
+}
+
+/**
+ * Composes steps in sequence, checking at compile time that each step accepts the previous
+ * step's output. Nested unnamed sequences flatten.
+ *
+ * @example
+ * ```ts
+ * const flow = sequential(
+ *   lambda((q: string) => q.trim()),
+ *   lambda((q: string) => q.length),
+ * ); // SequentialPrimitive<string, number>
+ * ```
+ */
+export function sequential<const S extends readonly [AnyPrimitive, ...AnyPrimitive[]]>(
+  ...steps: S & SequenceChain<S>
+): SequentialPrimitive<InputOf<S[0]>, OutputOf<Last<S>>> {
+  return new SequentialPrimitive(steps);
+}
+
+provideComposition('sequence', (steps) => new SequentialPrimitive(steps));

@@ -1,0 +1,126 @@
+import { currentContext, runWithContext, WorkflowContext } from '@tta/agent-context';
+import type { PrimitiveEventInit } from '../hooks/events.js';
+import type { ExecutionInfo } from '../hooks/hooks.js';
+import { emitEvent, hasAroundHooks, hasEventListeners, runAroundHooks } from '../hooks/registry.js';
+import { composition } from './composition.js';
+import type { ParallelMode, ParallelPrimitive } from './parallel.js';
+import type { SequentialPrimitive } from './sequential.js';
+import type { AnyPrimitive, PrimitiveOptions } from './types.js';
+
+const PRIMITIVE_BRAND = Symbol.for('tta.primitive');
+
+/**
+ * The base of every primitive: a typed, composable async step from `I` to `O`.
+ *
+ * Subclasses implement {@link WorkflowPrimitive.run}; callers use {@link WorkflowPrimitive.execute},
+ * which resolves the context, checks cancellation, makes the context current and runs the hooks.
+ *
+ * @example
+ * ```ts
+ * class Uppercase extends WorkflowPrimitive<string, string> {
+ *   override readonly type = 'uppercase';
+ *   protected run(input: string) { return input.toUpperCase(); }
+ * }
+ * const out = await new Uppercase().pipe(lambda((s: string) => s.length)).execute('hi'); // 2
+ * ```
+ */
+export abstract class WorkflowPrimitive<in I, out O> {
+  /** Shown in spans, metrics and errors. Default: the class name. */
+  readonly name: string;
+  /** A short, stable kind name (`'sequential'`, `'retry'`, …) used for span names and metric labels. */
+  readonly type: string = 'custom';
+  /**
+   * Type-only (never set): a function-typed member makes assignability between subclasses
+   * strictly contravariant in `I` (method parameters alone are bivariant).
+   */
+  declare protected readonly variance: (input: I) => O;
+
+  static {
+    Object.defineProperty(WorkflowPrimitive.prototype, PRIMITIVE_BRAND, { value: true });
+  }
+
+  constructor(options?: PrimitiveOptions) {
+    const name = options?.name;
+    if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
+      throw new TypeError(`${new.target.name}: name must be a non-empty string`);
+    }
+    this.name = name ?? new.target.name;
+  }
+
+  /**
+   * Does the step's work. Called by {@link WorkflowPrimitive.execute} with the resolved context,
+   * which is current (`currentContext()`) while it runs. May return a value or a promise.
+   */
+  protected abstract run(input: I, context: WorkflowContext): Promise<O> | O;
+
+  /**
+   * Runs the primitive. Without a context it uses the current one (inside another step) or
+   * starts a new root context. Rejects at once, without running, if the context is cancelled.
+   */
+  execute(input: I, context?: WorkflowContext): Promise<O> {
+    const active = currentContext();
+    const ctx = context ?? active ?? new WorkflowContext();
+    if (ctx.isCancelled) {
+      try {
+        ctx.throwIfCancelled();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    if (!hasAroundHooks()) {
+      return active === ctx
+        ? this.#invoke(input, ctx)
+        : runWithContext(ctx, () => this.#invoke(input, ctx));
+    }
+    const info: ExecutionInfo = { primitive: this, input, context: ctx };
+    const hooked = () => runAroundHooks(info, () => this.#invoke(input, ctx));
+    return active === ctx ? hooked() : runWithContext(ctx, hooked);
+  }
+
+  /**
+   * `this` then `next`: the output of this step is the input of `next`. Chains flatten:
+   * `a.pipe(b).pipe(c)` is one `SequentialPrimitive` of three steps.
+   */
+  pipe<O2>(next: WorkflowPrimitive<O, O2>): SequentialPrimitive<I, O2> {
+    return composition('sequence')([this, next]) as SequentialPrimitive<I, O2>;
+  }
+
+  /**
+   * `this` and `other` concurrently on the same input; the output is a tuple in branch order.
+   * Chains flatten: `a.parallel(b).parallel(c)` has three branches and outputs `[A, B, C]`.
+   */
+  parallel<T extends unknown[], M extends ParallelMode, O2>(
+    this: ParallelPrimitive<I, T, M>,
+    other: WorkflowPrimitive<I, O2>,
+  ): ParallelPrimitive<I, [...T, O2], M>;
+  parallel<O2>(other: WorkflowPrimitive<I, O2>): ParallelPrimitive<I, [O, O2]>;
+  parallel(other: AnyPrimitive): AnyPrimitive {
+    return composition('appendBranch')(this, other);
+  }
+
+  /** Sends an event to the registered hooks. Cheap when nothing listens. */
+  protected emit(event: PrimitiveEventInit, context: WorkflowContext): void {
+    if (!hasEventListeners()) return;
+    emitEvent({ ...event, primitive: this, context, time: Date.now() } as Parameters<
+      typeof emitEvent
+    >[0]);
+  }
+
+  #invoke(input: I, ctx: WorkflowContext): Promise<O> {
+    try {
+      const result = this.run(input, ctx);
+      return result instanceof Promise ? result : Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+}
+
+/** True for a primitive from any loaded copy of `@tta/primitives`. */
+export function isWorkflowPrimitive(value: unknown): value is AnyPrimitive {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { [PRIMITIVE_BRAND]?: unknown })[PRIMITIVE_BRAND] === true
+  );
+}

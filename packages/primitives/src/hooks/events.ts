@@ -1,0 +1,102 @@
+import type { WorkflowContext } from '@tta/agent-context';
+
+/** The state of a circuit breaker. */
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+/** Which primitive emitted an event. */
+export interface PrimitiveRef {
+  readonly type: string;
+  readonly name: string;
+}
+
+/** Fields every {@link PrimitiveEvent} carries. */
+export interface PrimitiveEventBase {
+  /** The primitive that emitted the event. */
+  readonly primitive: PrimitiveRef;
+  /** The context of the execution the event belongs to. */
+  readonly context: WorkflowContext;
+  /** Epoch milliseconds. */
+  readonly time: number;
+}
+
+/** A retry is about to wait `delayMs` before attempt `attempt` (the first retry is attempt 2). */
+export interface RetryEvent extends PrimitiveEventBase {
+  readonly type: 'retry';
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly error: unknown;
+}
+
+/** A fallback is switching from one alternative to the next after `error`. */
+export interface FallbackEvent extends PrimitiveEventBase {
+  readonly type: 'fallback';
+  /** Name of the alternative that failed. */
+  readonly from: string;
+  /** Name of the alternative about to run. */
+  readonly to: string;
+  /** Index of the alternative about to run (1 = first fallback). */
+  readonly index: number;
+  readonly error: unknown;
+}
+
+/** A timeout fired after `timeoutMs`. */
+export interface TimeoutEvent extends PrimitiveEventBase {
+  readonly type: 'timeout';
+  readonly timeoutMs: number;
+}
+
+/** A circuit breaker changed state. */
+export interface CircuitStateChangeEvent extends PrimitiveEventBase {
+  readonly type: 'circuit-state-change';
+  readonly from: CircuitState;
+  readonly to: CircuitState;
+}
+
+/** A cache lookup found (`cache-hit`) or missed (`cache-miss`) the key. */
+export interface CacheEvent extends PrimitiveEventBase {
+  readonly type: 'cache-hit' | 'cache-miss';
+  readonly key: string;
+}
+
+/** A saga step's compensation ran (`status: 'compensated'`) or failed (`'failed'`, with `error`). */
+export interface CompensationEvent extends PrimitiveEventBase {
+  readonly type: 'compensation';
+  readonly step: string;
+  readonly status: 'compensated' | 'failed';
+  readonly error?: unknown;
+}
+
+/** A router chose `route` (`usedDefault` when the selected key was unknown and the default ran). */
+export interface RouteEvent extends PrimitiveEventBase {
+  readonly type: 'route';
+  readonly route: string;
+  readonly selected: string;
+  readonly usedDefault: boolean;
+}
+
+/** A bulkhead or rate limiter turned a call away. */
+export interface RejectionEvent extends PrimitiveEventBase {
+  readonly type: 'rejection';
+  readonly reason: string;
+}
+
+/** Every event a primitive can emit through the hooks. Switch on `type`. */
+export type PrimitiveEvent =
+  | RetryEvent
+  | FallbackEvent
+  | TimeoutEvent
+  | CircuitStateChangeEvent
+  | CacheEvent
+  | CompensationEvent
+  | RouteEvent
+  | RejectionEvent;
+
+/** The event type names. */
+export type PrimitiveEventType = PrimitiveEvent['type'];
+
+/** What a primitive passes to `emit`: the event without the fields the runtime fills in. */
+export type PrimitiveEventInit = PrimitiveEvent extends infer E
+  ? E extends PrimitiveEvent
+    ? Omit<E, keyof PrimitiveEventBase>
+    : never
+  : never;

@@ -1,0 +1,49 @@
+import type { WorkflowContext } from '@tta/agent-context';
+import type { PrimitiveEvent, PrimitiveRef } from './events.js';
+
+/** What hooks learn about one primitive execution. */
+export interface ExecutionInfo {
+  /** The primitive being executed (its `type` and `name`, and the instance itself). */
+  readonly primitive: PrimitiveRef;
+  readonly input: unknown;
+  /** The context the step runs with (also `currentContext()` inside `next`). */
+  readonly context: WorkflowContext;
+}
+
+/**
+ * Observers of primitive executions. Every member is optional; a hook that throws is reported
+ * to `registerHooks`' `onError` and never changes the workflow's outcome.
+ *
+ * @example
+ * ```ts
+ * const unregister = registerHooks({
+ *   async aroundExecute(info, next) {
+ *     const start = performance.now();
+ *     try { return await next(); }
+ *     finally { console.log(info.primitive.name, performance.now() - start); }
+ *   },
+ *   onEvent(event) { if (event.type === 'retry') console.warn('retrying', event.attempt); },
+ * });
+ * ```
+ */
+export interface PrimitiveHooks {
+  /**
+   * Wraps every primitive execution, around-style, so an implementation can make its span (or
+   * any async-local state) active while the step runs: nested executions happen inside `next()`.
+   * Call `next()` once and return (or await) its promise. Calling it more than once returns the
+   * same promise; not calling it still runs the step; the value returned is ignored in favour
+   * of the step's own outcome.
+   */
+  aroundExecute?(info: ExecutionInfo, next: () => Promise<unknown>): Promise<unknown>;
+  /** Receives every event (retry, fallback, timeout, circuit state, cache, compensation, route). */
+  onEvent?(event: PrimitiveEvent): void;
+}
+
+/** Options of {@link registerHooks}. */
+export interface RegisterHooksOptions {
+  /**
+   * Called when one of these hooks throws or rejects.
+   * Default: a single process warning (`TtaHookWarning`) per registration.
+   */
+  onError?: ((error: unknown, hook: 'aroundExecute' | 'onEvent') => void) | undefined;
+}

@@ -1,0 +1,142 @@
+import type { PrimitiveEvent } from './events.js';
+import type { ExecutionInfo, PrimitiveHooks, RegisterHooksOptions } from './hooks.js';
+
+interface Registration {
+  readonly hooks: PrimitiveHooks;
+  readonly onError: (error: unknown, hook: 'aroundExecute' | 'onEvent') => void;
+}
+
+interface HookRegistry {
+  /** Replaced, never mutated, so an execution in flight keeps the list it started with. */
+  registrations: readonly Registration[];
+  around: readonly Registration[];
+  listeners: readonly Registration[];
+}
+
+// One registry per process, shared by the ESM and CommonJS builds.
+const REGISTRY_KEY = Symbol.for('tta.primitives.hooks');
+const globalStore = globalThis as { [REGISTRY_KEY]?: HookRegistry };
+globalStore[REGISTRY_KEY] ??= { registrations: [], around: [], listeners: [] };
+const registry: HookRegistry = globalStore[REGISTRY_KEY];
+
+function setRegistrations(registrations: readonly Registration[]): void {
+  registry.registrations = registrations;
+  registry.around = registrations.filter((r) => typeof r.hooks.aroundExecute === 'function');
+  registry.listeners = registrations.filter((r) => typeof r.hooks.onEvent === 'function');
+}
+
+function warnOnce(): Registration['onError'] {
+  let warned = false;
+  return (error, hook) => {
+    if (warned) return;
+    warned = true;
+    process.emitWarning(
+      `A TTA.dev ${hook} hook threw and was ignored: ${String(error)}`,
+      'TtaHookWarning',
+    );
+  };
+}
+
+/**
+ * Registers hooks for every primitive execution in this process and returns a function that
+ * unregisters them. With nothing registered, executing a primitive costs one length check.
+ *
+ * @example
+ * ```ts
+ * const recorder = createRecordingHooks();
+ * const unregister = registerHooks(recorder);
+ * await workflow.execute(input);
+ * unregister();
+ * ```
+ */
+export function registerHooks(hooks: PrimitiveHooks, options?: RegisterHooksOptions): () => void {
+  if (typeof hooks !== 'object' || hooks === null)
+    throw new TypeError('registerHooks: hooks must be an object');
+  const registration: Registration = { hooks, onError: options?.onError ?? warnOnce() };
+  setRegistrations([...registry.registrations, registration]);
+  return () => setRegistrations(registry.registrations.filter((r) => r !== registration));
+}
+
+/** True when any registered hook wraps executions (the slow path of `execute`). */
+export function hasAroundHooks(): boolean {
+  return registry.around.length > 0;
+}
+
+/** Sends an event to every listener; a throwing listener is reported and skipped. */
+export function emitEvent(event: PrimitiveEvent): void {
+  for (const r of registry.listeners) {
+    try {
+      r.hooks.onEvent?.(event);
+    } catch (error) {
+      reportSafely(r, error, 'onEvent');
+    }
+  }
+}
+
+/** True when some hook listens to events (lets primitives skip building them). */
+export function hasEventListeners(): boolean {
+  return registry.listeners.length > 0;
+}
+
+/** Runs `step` inside every `aroundExecute` hook, first registered outermost. */
+export function runAroundHooks<T>(info: ExecutionInfo, step: () => Promise<T>): Promise<T> {
+  const around = registry.around;
+  let next: () => Promise<T> = step;
+  for (let i = around.length - 1; i >= 0; i--) {
+    const registration = around[i] as Registration;
+    const inner = next;
+    next = () => guardAround(registration, info, inner);
+  }
+  return next();
+}
+
+function guardAround<T>(
+  registration: Registration,
+  info: ExecutionInfo,
+  step: () => Promise<T>,
+): Promise<T> {
+  let outcome: Promise<T> | undefined;
+  const next = (): Promise<T> => {
+    outcome ??= step();
+    return outcome;
+  };
+  let wrapped: Promise<unknown>;
+  try {
+    wrapped = Promise.resolve(registration.hooks.aroundExecute?.(info, next));
+  } catch (error) {
+    reportSafely(registration, error, 'aroundExecute');
+    return next();
+  }
+  // Wait for the hook (so a span ends before its parent) but always settle with the step's outcome.
+  return wrapped.then(
+    () => next(),
+    (error: unknown) => {
+      if (outcome === undefined) {
+        reportSafely(registration, error, 'aroundExecute');
+        return next();
+      }
+      return outcome.then(
+        (value) => {
+          reportSafely(registration, error, 'aroundExecute');
+          return value;
+        },
+        (stepError: unknown) => {
+          if (stepError !== error) reportSafely(registration, error, 'aroundExecute');
+          throw stepError;
+        },
+      );
+    },
+  );
+}
+
+function reportSafely(
+  registration: Registration,
+  error: unknown,
+  hook: 'aroundExecute' | 'onEvent',
+): void {
+  try {
+    registration.onError(error, hook);
+  } catch {
+    // An error handler that throws has nowhere left to report to.
+  }
+}

@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+
+/** Tests run against the workspace sources, not the built packages. */
+export const sourceAliases = [
+  { find: /^@tta\/agent-context$/, replacement: src('agent-context/src/index.ts') },
+  { find: /^@tta\/primitives\/testing$/, replacement: src('primitives/src/testing/index.ts') },
+  { find: /^@tta\/primitives$/, replacement: src('primitives/src/index.ts') },
+  { find: /^@tta\/observability$/, replacement: src('observability/src/index.ts') },
+];
+
+export function packageTestConfig() {
+  return defineConfig({
+    resolve: { alias: sourceAliases },
+    test: {
+      include: ['test/**/*.test.ts'],
+      typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+      restoreMocks: true,
+      unstubGlobals: true,
+      // Fail the run on any unhandled rejection or error, wherever it surfaces.
+      dangerouslyIgnoreUnhandledErrors: false,
+    },
+  });
+}
