@@ -8,5 +8,6 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   sourcemap: false,
+  keepNames: true,
   clean: true,
 });

@@ -7,8 +7,10 @@ export default defineConfig({
   tsconfig: 'tsconfig.build.json',
   target: 'node20',
   platform: 'node',
-  // Shared chunks keep one WorkflowPrimitive class for the root and the subpath entries.
-  splitting: true,
+  // Subpath entries import the root by the package's own name, so there is one set of classes.
+  external: ['@tta/primitives'],
+  splitting: false,
+  keepNames: true,
   sourcemap: false,
   clean: true,
 });

@@ -4,8 +4,8 @@ import type { WorkflowContext } from './workflow-context.js';
 // One storage per process, even when the ESM and CommonJS builds are both loaded.
 const STORAGE_KEY = Symbol.for('tta.agent-context.storage');
 const globalStore = globalThis as { [STORAGE_KEY]?: AsyncLocalStorage<WorkflowContext> };
-const storage: AsyncLocalStorage<WorkflowContext> = (globalStore[STORAGE_KEY] ??=
-  new AsyncLocalStorage());
+globalStore[STORAGE_KEY] ??= new AsyncLocalStorage();
+const storage: AsyncLocalStorage<WorkflowContext> = globalStore[STORAGE_KEY];
 
 /**
  * Runs `fn` with `ctx` as the current context: `currentContext()` returns it anywhere inside,

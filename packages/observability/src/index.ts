@@ -1,1 +1,1 @@
-export {};
+export { createLoggingHooks, type LoggingHooksOptions, type LogRecord } from './logging-hooks.js';

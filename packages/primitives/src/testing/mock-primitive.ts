@@ -1,7 +1,6 @@
 import type { WorkflowContext } from '@tta/agent-context';
-import type { StepFunction } from '../core/lambda.js';
-import type { PrimitiveOptions } from '../core/types.js';
-import { WorkflowPrimitive } from '../core/workflow-primitive.js';
+// The package's own name (not a relative path) so the built subpath shares the root entry's classes.
+import { type PrimitiveOptions, type StepFunction, WorkflowPrimitive } from '@tta/primitives';
 import { sleep } from '../internal/sleep.js';
 
 /** Options of {@link MockPrimitive}. Without `returns` or `impl` it returns `undefined`. */

@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { WorkflowContext } from '@tta/agent-context';
-import type { PrimitiveEvent } from '../hooks/events.js';
-import type { PrimitiveHooks } from '../hooks/hooks.js';
+import type { PrimitiveEvent, PrimitiveHooks } from '@tta/primitives';
 
 /** One primitive execution seen by {@link createRecordingHooks}. */
 export interface ExecutionRecord {

@@ -1,0 +1,207 @@
+import { describe, expect, it, vi } from 'vitest';
+import {
+  currentContext,
+  type ExecutionInfo,
+  lambda,
+  type PrimitiveHooks,
+  parallel,
+  registerHooks,
+  sequential,
+  WorkflowContext,
+} from '../src/index.js';
+import { createRecordingHooks, MockPrimitive } from '../src/testing/index.js';
+import { withHooks } from './helpers.js';
+
+const inc = lambda((n: number) => n + 1, { name: 'inc' });
+
+describe('registerHooks', () => {
+  it('wraps every execution with the context current, and unregisters', async () => {
+    const seen: string[] = [];
+    const off = registerHooks({
+      async aroundExecute(info, next) {
+        expect(currentContext()).toBe(info.context);
+        seen.push(`start ${info.primitive.name} ${String(info.input)}`);
+        const result = await next();
+        seen.push(`end ${info.primitive.name} ${String(result)}`);
+        return result;
+      },
+    });
+    await sequential(inc, inc).execute(1);
+    off();
+    await inc.execute(1);
+    expect(seen).toEqual([
+      'start SequentialPrimitive 1',
+      'start inc 1',
+      'end inc 2',
+      'start inc 2',
+      'end inc 3',
+      'end SequentialPrimitive 3',
+    ]);
+  });
+
+  it('nests hooks in registration order, first outermost', async () => {
+    const order: string[] = [];
+    const make = (label: string): PrimitiveHooks => ({
+      async aroundExecute(_info, next) {
+        order.push(`${label}>`);
+        try {
+          return await next();
+        } finally {
+          order.push(`<${label}`);
+        }
+      },
+    });
+    const a = withHooks(make('a'));
+    const b = withHooks(make('b'));
+    try {
+      await inc.execute(1);
+    } finally {
+      a.off();
+      b.off();
+    }
+    expect(order).toEqual(['a>', 'b>', '<b', '<a']);
+  });
+
+  it('records a tree of nested executions', async () => {
+    const recorder = withHooks(createRecordingHooks());
+    try {
+      await sequential(inc, parallel(inc, inc)).execute(1);
+    } finally {
+      recorder.off();
+    }
+    expect(recorder.tree()).toBe(
+      [
+        'sequential SequentialPrimitive success',
+        '  lambda inc success',
+        '  parallel ParallelPrimitive success',
+        '    lambda inc success',
+        '    lambda inc success',
+      ].join('\n'),
+    );
+    expect(recorder.executions[0]).toMatchObject({ input: 1, output: [3, 3], depth: 0 });
+    expect(recorder.executions[2]?.parentId).toBe(0);
+  });
+
+  it('records failures', async () => {
+    const recorder = withHooks(createRecordingHooks());
+    const error = new Error('x');
+    try {
+      await new MockPrimitive({ throws: error, name: 'm' }).execute(1).catch(() => {});
+    } finally {
+      recorder.off();
+    }
+    expect(recorder.executions[0]).toMatchObject({ name: 'm', status: 'error', error });
+  });
+
+  describe('a misbehaving hook never changes the outcome', () => {
+    const cases: Record<string, PrimitiveHooks['aroundExecute']> = {
+      'throws before next': () => {
+        throw new Error('hook');
+      },
+      'rejects before next': async () => {
+        throw new Error('hook');
+      },
+      'rejects after next': async (_info, next) => {
+        await next();
+        throw new Error('hook');
+      },
+      'never calls next': async () => 'ignored',
+      'calls next twice': async (_info, next) => {
+        await next();
+        return next();
+      },
+      'returns another value': async (_info, next) => {
+        await next();
+        return 'not the output';
+      },
+    };
+    for (const [label, aroundExecute] of Object.entries(cases)) {
+      it(label, async () => {
+        const onError = vi.fn();
+        const step = new MockPrimitive<number, number>({ impl: (n) => n * 10 });
+        const off = registerHooks({ aroundExecute }, { onError });
+        try {
+          await expect(step.execute(4)).resolves.toBe(40);
+        } finally {
+          off();
+        }
+        expect(step.callCount).toBe(1);
+        const expectedErrors = label.startsWith('throws') || label.startsWith('rejects') ? 1 : 0;
+        expect(onError).toHaveBeenCalledTimes(expectedErrors);
+      });
+    }
+
+    it('keeps the step error when a hook rethrows it', async () => {
+      const onError = vi.fn();
+      const error = new Error('step');
+      const off = registerHooks({ aroundExecute: (_i, next) => next() }, { onError });
+      try {
+        await expect(new MockPrimitive({ throws: error }).execute(1)).rejects.toBe(error);
+      } finally {
+        off();
+      }
+      expect(onError).not.toHaveBeenCalled();
+    });
+
+    it('a throwing event listener is reported and others still get the event', async () => {
+      const onError = vi.fn();
+      const off1 = registerHooks(
+        {
+          onEvent: () => {
+            throw new Error('listener');
+          },
+        },
+        { onError },
+      );
+      const recorder = withHooks(createRecordingHooks());
+      try {
+        const { RouterPrimitive } = await import('../src/index.js');
+        await new RouterPrimitive({ routes: { a: inc }, select: () => 'a' }).execute(1);
+      } finally {
+        off1();
+        recorder.off();
+      }
+      expect(onError).toHaveBeenCalledWith(expect.any(Error), 'onEvent');
+      expect(recorder.events).toHaveLength(1);
+    });
+
+    it('the default error handler warns once per registration', async () => {
+      const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+      const off = registerHooks({
+        aroundExecute: () => {
+          throw new Error('again');
+        },
+      });
+      try {
+        await inc.execute(1);
+        await inc.execute(1);
+      } finally {
+        off();
+      }
+      expect(warn).toHaveBeenCalledOnce();
+      expect(warn.mock.calls[0]?.[1]).toBe('TtaHookWarning');
+    });
+  });
+
+  it('passes the primitive, input and context to hooks', async () => {
+    let info: ExecutionInfo | undefined;
+    const hooks = withHooks<PrimitiveHooks>({
+      aroundExecute: (i, next) => {
+        info = i;
+        return next();
+      },
+    });
+    const ctx = WorkflowContext.create();
+    try {
+      await inc.execute(5, ctx);
+    } finally {
+      hooks.off();
+    }
+    expect(info).toMatchObject({ primitive: inc, input: 5, context: ctx });
+    expect(info?.primitive.type).toBe('lambda');
+  });
+
+  it('rejects non-object hooks', () => {
+    expect(() => registerHooks(null as never)).toThrow(TypeError);
+  });
+});
