@@ -94,7 +94,7 @@ describe('registerHooks', () => {
   });
 
   describe('a misbehaving hook never changes the outcome', () => {
-    const cases: Record<string, PrimitiveHooks['aroundExecute']> = {
+    const cases: Record<string, NonNullable<PrimitiveHooks['aroundExecute']>> = {
       'throws before next': () => {
         throw new Error('hook');
       },
