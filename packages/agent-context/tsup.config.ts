@@ -8,6 +8,5 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   sourcemap: false,
-  keepNames: true,
   clean: true,
 });

@@ -10,7 +10,6 @@ export default defineConfig({
   // Subpath entries import the root by the package's own name, so there is one set of classes.
   external: ['@tta/primitives'],
   splitting: false,
-  keepNames: true,
   sourcemap: false,
   clean: true,
 });

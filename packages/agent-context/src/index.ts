@@ -1,3 +1,4 @@
+export { AbortScope } from './abort-scope.js';
 export { currentContext, runWithContext } from './async-context.js';
 export { isCancellationError, toCancellationError } from './errors/cancellation.js';
 export { CancelledError } from './errors/cancelled-error.js';

@@ -1,3 +1,4 @@
+import { AbortScope } from './abort-scope.js';
 import { InvalidContextError } from './errors/invalid-context-error.js';
 import { isValidBaggageKey } from './propagation/baggage.js';
 import { isValidSpanId, isValidTraceId } from './propagation/ids.js';
@@ -75,9 +76,10 @@ export function stringRecord(
   return copyRecord(value as Record<string, string>);
 }
 
-export function optionalSignal(value: unknown): AbortSignal | undefined {
+export function optionalSignal(value: unknown): AbortSignal | AbortScope | undefined {
   if (value === undefined) return undefined;
-  if (!(value instanceof AbortSignal))
-    throw new InvalidContextError('signal', 'must be an AbortSignal');
+  if (!(value instanceof AbortSignal) && !(value instanceof AbortScope)) {
+    throw new InvalidContextError('signal', 'must be an AbortSignal or an AbortScope');
+  }
   return value;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AbortScope } from './abort-scope.js';
 import { toCancellationError } from './errors/cancellation.js';
 import { DeadlineExceededError } from './errors/deadline-exceeded-error.js';
 import { InvalidContextError } from './errors/invalid-context-error.js';
@@ -59,8 +60,11 @@ export interface WorkflowContextInit {
   tags?: Record<string, string> | undefined;
   /** Epoch milliseconds the context started at. Default: now. */
   startTime?: number | undefined;
-  /** Cancels the work when aborted. Default: none (not cancellable). */
-  signal?: AbortSignal | undefined;
+  /**
+   * Cancels the work when aborted: an `AbortSignal`, or an {@link AbortScope} (whose signal is
+   * only created if read). Default: none (not cancellable).
+   */
+  signal?: AbortSignal | AbortScope | undefined;
   /** Epoch milliseconds after which no new step starts. Default: none. */
   deadline?: number | undefined;
 }
@@ -137,10 +141,10 @@ export class WorkflowContext {
   readonly deadline: number | undefined;
 
   #correlationId: string | undefined;
-  #checkpoints: Checkpoint[] = [];
-  #monotonicStart: number;
+  // Allocated on the first checkpoint: most contexts never record one.
+  #checkpoints: Checkpoint[] | undefined;
   // Cancellation is a chain: this context's own signal plus its nearest ancestor that has one.
-  #ownSignal: AbortSignal | undefined;
+  #ownSignal: AbortSignal | AbortScope | undefined;
   #signalParent: WorkflowContext | undefined;
   #combinedSignal: AbortSignal | undefined;
 
@@ -163,7 +167,6 @@ export class WorkflowContext {
     this.baggage = f.baggage;
     this.tags = f.tags;
     this.startTime = f.startTime;
-    this.#monotonicStart = f.monotonicStart;
     this.deadline = f.deadline;
     this.#ownSignal = f.signal;
     this.#signalParent = f.signalParent;
@@ -183,7 +186,7 @@ export class WorkflowContext {
 
   /** The checkpoints recorded so far, in order. */
   get checkpoints(): readonly Checkpoint[] {
-    return this.#checkpoints;
+    return this.#checkpoints ?? NO_CHECKPOINTS;
   }
 
   /**
@@ -194,7 +197,8 @@ export class WorkflowContext {
     if (this.#combinedSignal !== undefined) return this.#combinedSignal;
     const signals: AbortSignal[] = [];
     for (let c: WorkflowContext | undefined = this; c !== undefined; c = c.#signalParent) {
-      if (c.#ownSignal !== undefined && !signals.includes(c.#ownSignal)) signals.push(c.#ownSignal);
+      const own = c.#ownSignal instanceof AbortSignal ? c.#ownSignal : c.#ownSignal?.signal;
+      if (own !== undefined && !signals.includes(own)) signals.push(own);
     }
     if (signals.length === 0) return undefined;
     this.#combinedSignal = signals.length === 1 ? signals[0] : AbortSignal.any(signals);
@@ -228,14 +232,16 @@ export class WorkflowContext {
       : Math.max(0, this.deadline - Date.now());
   }
 
-  /** Milliseconds since `startTime`, from a monotonic clock. */
+  /** Milliseconds since `startTime`. */
   elapsedMs(): number {
-    return performance.now() - this.#monotonicStart;
+    return Date.now() - this.startTime;
   }
 
   /** Records a named checkpoint (name, epoch time, elapsed ms) and returns it. */
   checkpoint(name: string): Checkpoint {
-    const checkpoint: Checkpoint = { name, time: Date.now(), elapsedMs: this.elapsedMs() };
+    const time = Date.now();
+    const checkpoint: Checkpoint = { name, time, elapsedMs: time - this.startTime };
+    this.#checkpoints ??= [];
     this.#checkpoints.push(checkpoint);
     return checkpoint;
   }
@@ -254,27 +260,50 @@ export class WorkflowContext {
    * - `deadline`: the earlier of the parent's and the override.
    */
   child(overrides?: WorkflowContextOverrides): WorkflowContext {
-    const o = overrides === undefined ? EMPTY_OVERRIDES : validateOverrides(overrides);
-    const now = Date.now();
+    // Hot path (one child per parallel branch): validate only what is given, allocate little.
+    const o = overrides ?? EMPTY_OVERRIDES;
+    if (overrides !== undefined && !isPlainRecord(overrides)) {
+      throw new InvalidContextError('overrides', 'must be a plain object');
+    }
     const fields: ContextFields = {
-      workflowId: o.workflowId ?? this.workflowId,
-      sessionId: o.sessionId ?? this.sessionId,
-      userId: o.userId ?? this.userId,
-      agentId: o.agentId ?? this.agentId,
+      workflowId:
+        o.workflowId === undefined ? this.workflowId : optionalString('workflowId', o.workflowId),
+      sessionId:
+        o.sessionId === undefined ? this.sessionId : optionalString('sessionId', o.sessionId),
+      userId: o.userId === undefined ? this.userId : optionalString('userId', o.userId),
+      agentId: o.agentId === undefined ? this.agentId : optionalString('agentId', o.agentId),
       correlationId: this.correlationId,
-      causationId: o.causationId ?? this.correlationId,
+      causationId:
+        o.causationId === undefined
+          ? this.correlationId
+          : optionalString('causationId', o.causationId),
       traceId: this.traceId,
-      spanId: o.spanId ?? (this.traceId === undefined ? undefined : newSpanId()),
-      parentSpanId: o.parentSpanId ?? this.spanId,
-      traceFlags: o.traceFlags ?? this.traceFlags,
-      metadata: { ...this.metadata, ...o.metadata },
-      state: { ...this.state, ...o.state },
-      baggage: { ...this.baggage, ...o.baggage },
-      tags: { ...this.tags, ...o.tags },
-      startTime: now,
-      monotonicStart: performance.now(),
-      deadline: earlier(this.deadline, o.deadline),
-      signal: o.signal,
+      spanId:
+        o.spanId === undefined
+          ? this.traceId === undefined
+            ? undefined
+            : newSpanId()
+          : optionalSpanId('spanId', o.spanId),
+      parentSpanId:
+        o.parentSpanId === undefined ? this.spanId : optionalSpanId('parentSpanId', o.parentSpanId),
+      traceFlags: o.traceFlags === undefined ? this.traceFlags : traceFlags(o.traceFlags),
+      metadata:
+        o.metadata === undefined
+          ? { ...this.metadata }
+          : { ...this.metadata, ...record('metadata', o.metadata) },
+      state:
+        o.state === undefined ? { ...this.state } : { ...this.state, ...record('state', o.state) },
+      baggage:
+        o.baggage === undefined
+          ? { ...this.baggage }
+          : { ...this.baggage, ...stringRecord('baggage', o.baggage, true) },
+      tags:
+        o.tags === undefined
+          ? { ...this.tags }
+          : { ...this.tags, ...stringRecord('tags', o.tags, false) },
+      startTime: Date.now(),
+      deadline: earlier(this.deadline, optionalTime('deadline', o.deadline)),
+      signal: optionalSignal(o.signal),
       signalParent: this.#ownSignal !== undefined ? this : this.#signalParent,
     };
     return new (WorkflowContext as unknown as DerivingConstructor)(undefined, fields);
@@ -338,7 +367,7 @@ export class WorkflowContext {
       baggage: { ...this.baggage },
       tags: { ...this.tags },
       startTime: this.startTime,
-      checkpoints: this.#checkpoints.map((c) => ({ ...c })),
+      checkpoints: this.checkpoints.map((c) => ({ ...c })),
     };
     for (const key of OPTIONAL_JSON_FIELDS) {
       const value = this[key];
@@ -386,7 +415,7 @@ export class WorkflowContext {
     return ctx;
   }
 
-  #abortedSignal(): AbortSignal | undefined {
+  #abortedSignal(): AbortSignal | AbortScope | undefined {
     for (let c: WorkflowContext | undefined = this; c !== undefined; c = c.#signalParent) {
       if (c.#ownSignal?.aborted === true) return c.#ownSignal;
     }
@@ -423,23 +452,22 @@ interface ContextFields {
   baggage: Record<string, string>;
   tags: Record<string, string>;
   startTime: number;
-  monotonicStart: number;
   deadline: number | undefined;
-  signal: AbortSignal | undefined;
+  signal: AbortSignal | AbortScope | undefined;
   signalParent: WorkflowContext | undefined;
 }
 
 type DerivingConstructor = new (init: undefined, fields: ContextFields) => WorkflowContext;
 
 const EMPTY_OVERRIDES: WorkflowContextOverrides = Object.freeze({});
+const NO_CHECKPOINTS: readonly Checkpoint[] = Object.freeze([]);
 
 function validateInit(init: WorkflowContextInit | undefined): ContextFields {
   if (init !== undefined && !isPlainRecord(init))
     throw new InvalidContextError('init', 'must be a plain object');
   const i = init ?? EMPTY_OVERRIDES;
   const traceId = optionalTraceId((i as WorkflowContextInit).traceId);
-  const now = Date.now();
-  const startTime = optionalTime('startTime', (i as WorkflowContextInit).startTime) ?? now;
+  const startTime = optionalTime('startTime', (i as WorkflowContextInit).startTime) ?? Date.now();
   const o = validateOverrides(i);
   return {
     workflowId: o.workflowId,
@@ -457,7 +485,6 @@ function validateInit(init: WorkflowContextInit | undefined): ContextFields {
     baggage: o.baggage ?? {},
     tags: o.tags ?? {},
     startTime,
-    monotonicStart: performance.now() - (now - startTime),
     deadline: o.deadline,
     signal: o.signal,
     signalParent: undefined,

@@ -308,3 +308,29 @@ describe('JSON round-trip', () => {
     expect((ctx.metadata as { polluted?: boolean }).polluted).toBeUndefined();
   });
 });
+
+describe('AbortScope', () => {
+  it('cancels children without creating a signal until one is read', async () => {
+    const { AbortScope } = await import('../src/index.js');
+    const scope = new AbortScope();
+    const ctx = WorkflowContext.create().child({ signal: scope });
+    expect(ctx.isCancelled).toBe(false);
+    const reason = new Error('sibling failed');
+    scope.abort(reason);
+    scope.abort(new Error('ignored'));
+    expect(ctx.isCancelled).toBe(true);
+    expect(() => ctx.throwIfCancelled()).toThrow(CancelledError);
+    expect(ctx.signal?.aborted).toBe(true);
+    expect(ctx.signal?.reason).toBe(reason);
+  });
+
+  it('a signal read before the abort fires its listeners', async () => {
+    const { AbortScope } = await import('../src/index.js');
+    const scope = new AbortScope();
+    const listener = vi.fn();
+    scope.signal.addEventListener('abort', listener);
+    scope.abort();
+    expect(listener).toHaveBeenCalledOnce();
+    expect(scope.reason).toBeInstanceOf(CancelledError);
+  });
+});

@@ -1,4 +1,9 @@
-import { CancelledError, isCancellationError, type WorkflowContext } from '@tta/agent-context';
+import {
+  AbortScope,
+  CancelledError,
+  isCancellationError,
+  type WorkflowContext,
+} from '@tta/agent-context';
 import { provideComposition } from './composition.js';
 import type { AnyPrimitive, InputOf, OutputOf, PrimitiveOptions } from './types.js';
 import { isWorkflowPrimitive, WorkflowPrimitive } from './workflow-primitive.js';
@@ -149,7 +154,8 @@ class Parallel<
         ? new Array(total)
         : Object.fromEntries(keys.map((k) => [k, undefined]))
     ) as Record<string | number, unknown>;
-    const controller = new AbortController();
+    // A scope, not a controller: no AbortSignal is made unless a branch reads one.
+    const scope = new AbortScope();
 
     return new Promise((resolve, reject) => {
       let started = 0;
@@ -159,7 +165,7 @@ class Parallel<
 
       const stop = (error: unknown) => {
         stopped = true;
-        controller.abort(new CancelledError('A parallel branch failed', { cause: error }));
+        scope.abort(new CancelledError('A parallel branch failed', { cause: error }));
         reject(error);
       };
       const finish = () => {
@@ -173,23 +179,21 @@ class Parallel<
           const index = started++;
           const key = keys[index] as string | number;
           running++;
-          (primitives[index] as AnyPrimitive)
-            .execute(input, context.child({ signal: controller.signal }))
-            .then(
-              (value) => {
-                if (stopped) return;
-                results[key] = settledMode ? { status: 'fulfilled', value } : value;
-                finish();
-              },
-              (reason: unknown) => {
-                if (stopped) return;
-                // Cancellation of the whole step is not a branch outcome, even when settling.
-                if (!settledMode || (isCancellationError(reason) && context.isCancelled))
-                  return stop(reason);
-                results[key] = { status: 'rejected', reason };
-                finish();
-              },
-            );
+          (primitives[index] as AnyPrimitive).execute(input, context.child({ signal: scope })).then(
+            (value) => {
+              if (stopped) return;
+              results[key] = settledMode ? { status: 'fulfilled', value } : value;
+              finish();
+            },
+            (reason: unknown) => {
+              if (stopped) return;
+              // Cancellation of the whole step is not a branch outcome, even when settling.
+              if (!settledMode || (isCancellationError(reason) && context.isCancelled))
+                return stop(reason);
+              results[key] = { status: 'rejected', reason };
+              finish();
+            },
+          );
         }
       };
       launch();

@@ -34,6 +34,12 @@ const anonymous = new WeakSet<AnyPrimitive>();
  */
 export class SequentialPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   override readonly type = 'sequential';
+
+  static {
+    // Bundlers rename classes that refer to themselves; the default primitive name must not change.
+    Object.defineProperty(SequentialPrimitive, 'name', { value: 'SequentialPrimitive' });
+  }
+
   /** The steps, in order, after flattening. */
   readonly steps: readonly AnyPrimitive[];
 

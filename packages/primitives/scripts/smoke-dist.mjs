@@ -1,0 +1,34 @@
+// Checks the built package as users load it: ESM and CommonJS, root and subpath entries.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const esm = await import('@tta/primitives');
+const esmTesting = await import('@tta/primitives/testing');
+const cjs = require('@tta/primitives');
+const cjsTesting = require('@tta/primitives/testing');
+
+for (const [label, p, t] of [
+  ['esm', esm, esmTesting],
+  ['cjs', cjs, cjsTesting],
+]) {
+  const flow = p.sequential(
+    p.lambda((s) => s.trim()),
+    p.lambda((s) => s.length),
+  );
+  assert.equal(flow.name, 'SequentialPrimitive', `${label}: default names survive bundling`);
+  assert.equal(new p.ParallelPrimitive([flow]).name, 'ParallelPrimitive', label);
+  assert.equal(p.lambda((x) => x).name, 'LambdaPrimitive', label);
+  const mock = new t.MockPrimitive({ returns: 'm' });
+  assert.equal(mock.name, 'MockPrimitive', label);
+  // The subpath shares the root's classes, so composition and instanceof work across them.
+  assert.ok(mock instanceof p.WorkflowPrimitive, `${label}: testing extends the root's class`);
+  assert.deepEqual(await mock.parallel(flow).execute('  hi '), ['m', 2], label);
+}
+// Both builds share one hook registry and one async context storage.
+const recorder = esmTesting.createRecordingHooks();
+const off = esm.registerHooks(recorder);
+await cjs.lambda((x) => x).execute(1);
+off();
+assert.equal(recorder.executions.length, 1, 'hooks registered through ESM see CommonJS executions');
+console.log('dist smoke test: ok');
