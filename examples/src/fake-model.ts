@@ -1,4 +1,4 @@
-import { toCancellationError } from '@tta/agent-context';
+import { sleep } from '@tta/agent-context';
 
 /** What the fake model returns: text plus token usage, like a real chat completion. */
 export interface Completion {
@@ -39,7 +39,7 @@ export class FakeModel {
 
   async complete(prompt: string, signal?: AbortSignal): Promise<Completion> {
     this.calls++;
-    await delay(this.#latencyMs, signal);
+    await sleep(this.#latencyMs, signal);
     const rule = this.#rules.find((r) => r.match.test(prompt));
     const reply =
       rule === undefined
@@ -58,19 +58,4 @@ export class FakeModel {
 
 function tokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(toCancellationError(signal.reason));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(toCancellationError(signal?.reason));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

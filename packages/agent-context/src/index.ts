@@ -19,6 +19,7 @@ export {
   parseTraceparent,
   type TraceParent,
 } from './propagation/traceparent.js';
+export { sleep } from './sleep.js';
 export {
   type Checkpoint,
   WorkflowContext,

@@ -334,3 +334,23 @@ describe('AbortScope', () => {
     expect(scope.reason).toBeInstanceOf(CancelledError);
   });
 });
+
+describe('sleep', () => {
+  it('resolves after the time and rejects at once on abort, leaving no timer', async () => {
+    const { sleep } = await import('../src/index.js');
+    vi.useFakeTimers();
+    const done = vi.fn();
+    void sleep(100).then(done);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(done).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(done).toHaveBeenCalled();
+
+    const controller = new AbortController();
+    const waiting = sleep(1000, controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toBeInstanceOf(CancelledError);
+    expect(vi.getTimerCount()).toBe(0);
+    await expect(sleep(1, controller.signal)).rejects.toBeInstanceOf(CancelledError);
+  });
+});

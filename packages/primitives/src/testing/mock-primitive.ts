@@ -1,7 +1,6 @@
-import type { WorkflowContext } from '@tta/agent-context';
+import { sleep, type WorkflowContext } from '@tta/agent-context';
 // The package's own name (not a relative path) so the built subpath shares the root entry's classes.
 import { type PrimitiveOptions, type StepFunction, WorkflowPrimitive } from '@tta/primitives';
-import { sleep } from '../internal/sleep.js';
 
 /** Options of {@link MockPrimitive}. Without `returns` or `impl` it returns `undefined`. */
 export interface MockPrimitiveOptions<I, O> extends PrimitiveOptions {

@@ -1,9 +1,14 @@
-import { toCancellationError } from '@tta/agent-context';
+import { toCancellationError } from './errors/cancellation.js';
 
 /**
- * Waits `ms`, rejecting at once (with the abort reason as a cancellation error) when `signal`
- * aborts. The timer and the abort listener are always removed. Timers are looked up at call
- * time so fake timers apply.
+ * Waits `ms` milliseconds, or rejects at once when `signal` aborts (with the abort reason as a
+ * cancellation error, see `toCancellationError`). The timer and the abort listener are always
+ * removed. Timers are looked up at call time, so fake timers apply.
+ *
+ * @example
+ * ```ts
+ * await sleep(250, ctx.signal); // a cancellable back-off
+ * ```
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(toCancellationError(signal.reason));
