@@ -310,6 +310,63 @@ export class WorkflowContext {
   }
 
   /**
+   * The same context (same ids, trace fields, and the *same* metadata, state, baggage, tags and
+   * checkpoints objects) with different cancellation. For wrappers that must not isolate the
+   * step they wrap: a timeout adds a signal, a saga's compensations detach from an aborted run.
+   *
+   * - `signal`: an extra cancellation source (an `AbortSignal` or `AbortScope`).
+   * - `deadline`: an extra deadline; the earlier one applies.
+   * - `inherit` (default `true`): keep this context's signals and deadline too; `false` drops them.
+   *
+   * @example
+   * ```ts
+   * const scope = new AbortScope();
+   * const guarded = ctx.withCancellation({ signal: scope, deadline: Date.now() + 5000 });
+   * const cleanup = ctx.withCancellation({ inherit: false }); // runs even if ctx was aborted
+   * ```
+   */
+  withCancellation(options: {
+    signal?: AbortSignal | AbortScope | undefined;
+    deadline?: number | undefined;
+    inherit?: boolean | undefined;
+  }): WorkflowContext {
+    const inherit = options.inherit ?? true;
+    const fields: ContextFields = {
+      workflowId: this.workflowId,
+      sessionId: this.sessionId,
+      userId: this.userId,
+      agentId: this.agentId,
+      correlationId: this.#correlationId,
+      causationId: this.causationId,
+      traceId: this.traceId,
+      spanId: this.spanId,
+      parentSpanId: this.parentSpanId,
+      traceFlags: this.traceFlags,
+      metadata: this.metadata,
+      state: this.state,
+      baggage: this.baggage,
+      tags: this.tags,
+      startTime: this.startTime,
+      deadline: inherit
+        ? earlier(this.deadline, optionalTime('deadline', options.deadline))
+        : options.deadline,
+      signal: optionalSignal(options.signal),
+      signalParent: inherit
+        ? this.#ownSignal !== undefined
+          ? this
+          : this.#signalParent
+        : undefined,
+    };
+    const derived = new (WorkflowContext as unknown as DerivingConstructor)(undefined, fields);
+    // Checkpoints are shared too: they describe the same unit of work.
+    this.#checkpoints ??= [];
+    derived.#checkpoints = this.#checkpoints;
+    // Keep one correlation id even if neither side had generated it yet.
+    derived.#correlationId = this.correlationId;
+    return derived;
+  }
+
+  /**
    * Headers to send downstream: `traceparent` (when there is a trace id), `baggage` (when there
    * is any) and `x-correlation-id`.
    */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  AbortScope,
   CancelledError,
   currentContext,
   DeadlineExceededError,
@@ -352,5 +353,35 @@ describe('sleep', () => {
     await expect(waiting).rejects.toBeInstanceOf(CancelledError);
     expect(vi.getTimerCount()).toBe(0);
     await expect(sleep(1, controller.signal)).rejects.toBeInstanceOf(CancelledError);
+  });
+});
+
+describe('withCancellation', () => {
+  it('shares ids and records but adds its own cancellation', () => {
+    const parent = WorkflowContext.create({ workflowId: 'wf', traceId: TRACE, state: { n: 1 } });
+    const scope = new AbortScope();
+    const derived = parent.withCancellation({ signal: scope, deadline: 9_999_999_999_999 });
+    expect(derived.correlationId).toBe(parent.correlationId);
+    expect(derived.spanId).toBe(parent.spanId);
+    derived.state.n = 2;
+    derived.checkpoint('inside');
+    expect(parent.state.n).toBe(2);
+    expect(parent.checkpoints.map((c) => c.name)).toEqual(['inside']);
+    scope.abort();
+    expect(derived.isCancelled).toBe(true);
+    expect(parent.isCancelled).toBe(false);
+  });
+
+  it('inherits the parent cancellation unless told not to', () => {
+    const controller = new AbortController();
+    const parent = WorkflowContext.create({ signal: controller.signal, deadline: 5000 });
+    const inherited = parent.withCancellation({ deadline: 9000 });
+    const detached = parent.withCancellation({ inherit: false });
+    controller.abort();
+    expect(inherited.isCancelled).toBe(true);
+    expect(inherited.deadline).toBe(5000);
+    expect(detached.isCancelled).toBe(false);
+    expect(detached.deadline).toBeUndefined();
+    expect(detached.signal).toBeUndefined();
   });
 });

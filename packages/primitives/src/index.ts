@@ -1,10 +1,12 @@
 export {
+  AbortScope,
   CancelledError,
   currentContext,
   DeadlineExceededError,
   isCancellationError,
   isTtaError,
   runWithContext,
+  sleep,
   TtaError,
   WorkflowContext,
 } from '@tta/agent-context';
@@ -27,7 +29,13 @@ export { type RouteKey, type RouterOptions, RouterPrimitive } from './core/route
 export { type SequenceChain, SequentialPrimitive, sequential } from './core/sequential.js';
 export type { AnyPrimitive, InputOf, OutputOf, PrimitiveOptions } from './core/types.js';
 export { isWorkflowPrimitive, WorkflowPrimitive } from './core/workflow-primitive.js';
+export { BulkheadRejectedError } from './errors/bulkhead-rejected-error.js';
+export { CircuitOpenError } from './errors/circuit-open-error.js';
+export { CompensationError, type CompensationFailure } from './errors/compensation-error.js';
+export { FallbackError } from './errors/fallback-error.js';
+export { RateLimitExceededError } from './errors/rate-limit-exceeded-error.js';
 export { RouteNotFoundError } from './errors/route-not-found-error.js';
+export { TimeoutError } from './errors/timeout-error.js';
 export type {
   CacheEvent,
   CircuitState,
@@ -46,3 +54,41 @@ export type {
 } from './hooks/events.js';
 export type { ExecutionInfo, PrimitiveHooks, RegisterHooksOptions } from './hooks/hooks.js';
 export { registerHooks } from './hooks/registry.js';
+export { type BulkheadOptions, BulkheadPrimitive } from './recovery/bulkhead.js';
+export { type CircuitBreakerOptions, CircuitBreakerPrimitive } from './recovery/circuit-breaker.js';
+export {
+  type CircuitBreakerStore,
+  InMemoryCircuitBreakerStore,
+} from './recovery/circuit-breaker-store.js';
+export {
+  type Admission,
+  admit,
+  type CircuitPolicy,
+  type CircuitSnapshot,
+  CLOSED,
+  isCircuitSnapshot,
+  recordFailure,
+  recordSuccess,
+  releaseTrial,
+  type Transition,
+} from './recovery/circuit-state.js';
+export {
+  CompensationPrimitive,
+  type CompensationPrimitiveConstructor,
+  type Compensator,
+  type SagaChain,
+  type SagaStep,
+  sagaStep,
+} from './recovery/compensation.js';
+export { FallbackPrimitive } from './recovery/fallback.js';
+export { type RateLimitOptions, RateLimitPrimitive } from './recovery/rate-limit.js';
+export {
+  InMemoryRateLimitStore,
+  type RateLimitStore,
+  type TokenBucketConfig,
+} from './recovery/rate-limit-store.js';
+
+import './recovery/register.js';
+
+export { isRetryableError, type RetryOptions, RetryPrimitive } from './recovery/retry.js';
+export { type TimeoutOptions, TimeoutPrimitive } from './recovery/timeout.js';

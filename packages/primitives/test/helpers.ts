@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { type PrimitiveHooks, registerHooks } from '../src/index.js';
 
 /** Registers hooks for one test; returns them with an `off()` to call in `finally`. */
@@ -15,4 +16,9 @@ export function deferred<T = void>() {
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+/** Abort listeners still attached to a signal (a leak if non-zero after the work ended). */
+export function listenerCount(signal: AbortSignal): number {
+  return getEventListeners(signal, 'abort').length;
 }

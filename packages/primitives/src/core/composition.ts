@@ -7,6 +7,12 @@ import type { AnyPrimitive } from './types.js';
 export interface CompositionFactories {
   sequence(steps: readonly AnyPrimitive[]): AnyPrimitive;
   appendBranch(self: AnyPrimitive, branch: AnyPrimitive): AnyPrimitive;
+  retry(inner: AnyPrimitive, options: unknown): AnyPrimitive;
+  timeout(inner: AnyPrimitive, options: unknown): AnyPrimitive;
+  fallback(primary: AnyPrimitive, fallbacks: readonly AnyPrimitive[]): AnyPrimitive;
+  circuitBreaker(inner: AnyPrimitive, options: unknown): AnyPrimitive;
+  bulkhead(inner: AnyPrimitive, options: unknown): AnyPrimitive;
+  rateLimit(inner: AnyPrimitive, options: unknown): AnyPrimitive;
 }
 
 const factories: Partial<CompositionFactories> = {};

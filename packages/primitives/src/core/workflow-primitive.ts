@@ -2,6 +2,15 @@ import { currentContext, runWithContext, WorkflowContext } from '@tta/agent-cont
 import type { PrimitiveEventInit } from '../hooks/events.js';
 import type { ExecutionInfo } from '../hooks/hooks.js';
 import { emitEvent, hasAroundHooks, hasEventListeners, runAroundHooks } from '../hooks/registry.js';
+import type { BulkheadOptions, BulkheadPrimitive } from '../recovery/bulkhead.js';
+import type {
+  CircuitBreakerOptions,
+  CircuitBreakerPrimitive,
+} from '../recovery/circuit-breaker.js';
+import type { FallbackPrimitive } from '../recovery/fallback.js';
+import type { RateLimitOptions, RateLimitPrimitive } from '../recovery/rate-limit.js';
+import type { RetryOptions, RetryPrimitive } from '../recovery/retry.js';
+import type { TimeoutOptions, TimeoutPrimitive } from '../recovery/timeout.js';
 import { composition } from './composition.js';
 import type { ParallelMode, ParallelPrimitive } from './parallel.js';
 import type { SequentialPrimitive } from './sequential.js';
@@ -96,6 +105,37 @@ export abstract class WorkflowPrimitive<in I, out O> {
   parallel<O2>(other: WorkflowPrimitive<I, O2>): ParallelPrimitive<I, [O, O2]>;
   parallel(other: AnyPrimitive): AnyPrimitive {
     return composition('appendBranch')(this, other);
+  }
+
+  /** Shorthand for `new RetryPrimitive(this, options)`. */
+  withRetry(options?: RetryOptions): RetryPrimitive<I, O> {
+    return composition('retry')(this, options ?? {}) as RetryPrimitive<I, O>;
+  }
+
+  /** Shorthand for `new TimeoutPrimitive(this, { timeoutMs })` (or with full options). */
+  withTimeout(timeout: number | TimeoutOptions<I, O>): TimeoutPrimitive<I, O> {
+    const options = typeof timeout === 'number' ? { timeoutMs: timeout } : timeout;
+    return composition('timeout')(this, options) as TimeoutPrimitive<I, O>;
+  }
+
+  /** Shorthand for `new FallbackPrimitive(this, fallbacks)`: tried in order when this fails. */
+  withFallback<O2 = O>(...fallbacks: WorkflowPrimitive<I, O2>[]): FallbackPrimitive<I, O | O2> {
+    return composition('fallback')(this, fallbacks) as FallbackPrimitive<I, O | O2>;
+  }
+
+  /** Shorthand for `new CircuitBreakerPrimitive(this, options)`. */
+  withCircuitBreaker(options?: CircuitBreakerOptions): CircuitBreakerPrimitive<I, O> {
+    return composition('circuitBreaker')(this, options ?? {}) as CircuitBreakerPrimitive<I, O>;
+  }
+
+  /** Shorthand for `new BulkheadPrimitive(this, options)`. */
+  withBulkhead(options: BulkheadOptions): BulkheadPrimitive<I, O> {
+    return composition('bulkhead')(this, options) as BulkheadPrimitive<I, O>;
+  }
+
+  /** Shorthand for `new RateLimitPrimitive(this, options)`. */
+  withRateLimit(options: RateLimitOptions): RateLimitPrimitive<I, O> {
+    return composition('rateLimit')(this, options) as RateLimitPrimitive<I, O>;
   }
 
   /** Sends an event to the registered hooks. Cheap when nothing listens. */

@@ -1,0 +1,21 @@
+import { TtaError } from '@tta/agent-context';
+
+/**
+ * A step took longer than its timeout (or than the context's deadline, if that was sooner).
+ * Also the abort reason the timed-out step's signal receives.
+ *
+ * @example
+ * ```ts
+ * catch (error) { if (error instanceof TimeoutError) console.warn(`gave up after ${error.timeoutMs} ms`); }
+ * ```
+ */
+export class TimeoutError extends TtaError {
+  /** The time limit that applied, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(stepName: string, timeoutMs: number, options?: ErrorOptions) {
+    super('TIMEOUT', `${stepName} timed out after ${timeoutMs} ms`, options);
+    this.name = 'TimeoutError';
+    this.timeoutMs = timeoutMs;
+  }
+}

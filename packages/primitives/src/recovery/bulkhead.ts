@@ -1,0 +1,107 @@
+import { toCancellationError, type WorkflowContext } from '@tta/agent-context';
+import type { PrimitiveOptions } from '../core/types.js';
+import { WorkflowPrimitive } from '../core/workflow-primitive.js';
+import { BulkheadRejectedError } from '../errors/bulkhead-rejected-error.js';
+import { integerAtLeast, requirePrimitive } from '../internal/validate.js';
+
+/** Options of {@link BulkheadPrimitive}. */
+export interface BulkheadOptions extends PrimitiveOptions {
+  /** Calls running at once. Required (integer >= 1). */
+  maxConcurrent: number;
+  /** Calls waiting for a slot; more are rejected with `BulkheadRejectedError`. Default: 0. */
+  maxQueue?: number | undefined;
+}
+
+interface Waiter {
+  readonly start: () => void;
+  readonly leave: () => void;
+}
+
+/**
+ * Caps concurrent calls of `inner`. Excess calls wait in a FIFO queue (up to `maxQueue`), then
+ * are rejected with `BulkheadRejectedError` (and a `rejection` event). A queued call whose
+ * context is cancelled leaves the queue at once.
+ *
+ * @example
+ * ```ts
+ * const limited = new BulkheadPrimitive(callModel, { maxConcurrent: 4, maxQueue: 100 });
+ * ```
+ */
+export class BulkheadPrimitive<I, O> extends WorkflowPrimitive<I, O> {
+  override readonly type = 'bulkhead';
+  readonly inner: WorkflowPrimitive<I, O>;
+  readonly maxConcurrent: number;
+  readonly maxQueue: number;
+  #running = 0;
+  readonly #queue: Waiter[] = [];
+
+  constructor(inner: WorkflowPrimitive<I, O>, options: BulkheadOptions) {
+    super(options);
+    requirePrimitive('BulkheadPrimitive', 'inner', inner);
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('BulkheadPrimitive: options are required');
+    this.inner = inner;
+    this.maxConcurrent = integerAtLeast(
+      'BulkheadPrimitive',
+      'maxConcurrent',
+      options.maxConcurrent,
+      1,
+    );
+    this.maxQueue = integerAtLeast('BulkheadPrimitive', 'maxQueue', options.maxQueue ?? 0, 0);
+  }
+
+  /** Calls running now. */
+  get running(): number {
+    return this.#running;
+  }
+
+  /** Calls waiting for a slot now. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  protected run(input: I, context: WorkflowContext): Promise<O> {
+    if (this.#running < this.maxConcurrent) return this.#runNow(input, context);
+    if (this.#queue.length >= this.maxQueue) {
+      this.emit({ type: 'rejection', reason: 'bulkhead-full' }, context);
+      return Promise.reject(
+        new BulkheadRejectedError(this.name, this.maxConcurrent, this.maxQueue),
+      );
+    }
+    return new Promise<O>((resolve, reject) => {
+      const signal = context.signal;
+      const onAbort = () => {
+        const index = this.#queue.indexOf(waiter);
+        if (index >= 0) this.#queue.splice(index, 1);
+        reject(toCancellationError(signal?.reason));
+      };
+      const waiter: Waiter = {
+        start: () => {
+          signal?.removeEventListener('abort', onAbort);
+          this.#runNow(input, context).then(resolve, reject);
+        },
+        leave: onAbort,
+      };
+      this.#queue.push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  #runNow(input: I, context: WorkflowContext): Promise<O> {
+    this.#running++;
+    const release = () => {
+      this.#running--;
+      this.#queue.shift()?.start();
+    };
+    return this.inner.execute(input, context).then(
+      (value) => {
+        release();
+        return value;
+      },
+      (error: unknown) => {
+        release();
+        throw error;
+      },
+    );
+  }
+}

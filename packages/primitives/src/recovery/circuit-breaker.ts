@@ -1,0 +1,176 @@
+import { currentContext, isCancellationError, WorkflowContext } from '@tta/agent-context';
+import type { PrimitiveOptions } from '../core/types.js';
+import { WorkflowPrimitive } from '../core/workflow-primitive.js';
+import { CircuitOpenError } from '../errors/circuit-open-error.js';
+import type { CircuitState } from '../hooks/events.js';
+import {
+  finiteAtLeast,
+  integerAtLeast,
+  requireFunction,
+  requirePrimitive,
+} from '../internal/validate.js';
+import { type CircuitBreakerStore, InMemoryCircuitBreakerStore } from './circuit-breaker-store.js';
+import {
+  type Admission,
+  admit,
+  type CircuitPolicy,
+  type CircuitSnapshot,
+  recordFailure,
+  recordSuccess,
+  releaseTrial,
+  type Transition,
+} from './circuit-state.js';
+
+/** Options of {@link CircuitBreakerPrimitive}. */
+export interface CircuitBreakerOptions extends PrimitiveOptions {
+  /** Consecutive failures that open the circuit. Default: 5. */
+  failureThreshold?: number | undefined;
+  /** How long the circuit stays open before a trial call, in ms. Default: 60000. */
+  recoveryTimeoutMs?: number | undefined;
+  /** Successful trial calls (half-open) that close the circuit. Default: 2. */
+  successThreshold?: number | undefined;
+  /** Trial calls allowed at once while half-open. Default: 1. */
+  halfOpenMaxCalls?: number | undefined;
+  /**
+   * Whether an error counts as a failure. Errors that do not count neither open nor close the
+   * circuit. Default: every error except cancellation.
+   */
+  isFailure?: ((error: unknown) => boolean) | undefined;
+  /** Where the state lives. Default: a new `InMemoryCircuitBreakerStore` for this breaker. */
+  store?: CircuitBreakerStore | undefined;
+  /** The circuit's key in the store (breakers with one store and key share a circuit). Default: the name. */
+  key?: string | undefined;
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return value instanceof Promise;
+}
+
+/**
+ * Stops calling a failing dependency. Closed: calls pass; `failureThreshold` consecutive failures
+ * open it. Open: calls reject at once with `CircuitOpenError` (inner is not called) until
+ * `recoveryTimeoutMs` has passed. Half-open: up to `halfOpenMaxCalls` trial calls run;
+ * `successThreshold` successes close it, one failure reopens it. Emits a `circuit-state-change`
+ * event on every change.
+ *
+ * @example
+ * ```ts
+ * const guarded = new CircuitBreakerPrimitive(callProvider, { failureThreshold: 3, recoveryTimeoutMs: 30_000 });
+ * // or: callProvider.withCircuitBreaker({ failureThreshold: 3 })
+ * ```
+ */
+export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
+  override readonly type = 'circuit-breaker';
+  readonly inner: WorkflowPrimitive<I, O>;
+  /** The circuit's key in its store. */
+  readonly key: string;
+  readonly #policy: CircuitPolicy;
+  readonly #isFailure: (error: unknown) => boolean;
+  readonly #store: CircuitBreakerStore;
+  #lastKnown: CircuitState = 'closed';
+
+  constructor(inner: WorkflowPrimitive<I, O>, options: CircuitBreakerOptions = {}) {
+    super(options);
+    const owner = 'CircuitBreakerPrimitive';
+    requirePrimitive(owner, 'inner', inner);
+    this.inner = inner;
+    this.#policy = Object.freeze({
+      failureThreshold: integerAtLeast(owner, 'failureThreshold', options.failureThreshold ?? 5, 1),
+      recoveryTimeoutMs: finiteAtLeast(
+        owner,
+        'recoveryTimeoutMs',
+        options.recoveryTimeoutMs ?? 60_000,
+        0,
+      ),
+      successThreshold: integerAtLeast(owner, 'successThreshold', options.successThreshold ?? 2, 1),
+      halfOpenMaxCalls: integerAtLeast(owner, 'halfOpenMaxCalls', options.halfOpenMaxCalls ?? 1, 1),
+    });
+    this.#isFailure = options.isFailure ?? ((error) => !isCancellationError(error));
+    requireFunction(owner, 'isFailure', this.#isFailure);
+    this.#store = options.store ?? new InMemoryCircuitBreakerStore();
+    this.key = options.key ?? this.name;
+    if (typeof this.key !== 'string' || this.key.length === 0)
+      throw new TypeError(`${owner}: key must be a non-empty string`);
+  }
+
+  /**
+   * The circuit's state: exact with a synchronous store (the default); with an asynchronous
+   * store, the state this breaker last saw (use `getState()` for a fresh read).
+   */
+  get state(): CircuitState {
+    const snapshot = this.#store.get(this.key);
+    if (!isPromise(snapshot)) this.#lastKnown = snapshot.state;
+    return this.#lastKnown;
+  }
+
+  /** Reads the state from the store. */
+  async getState(): Promise<CircuitState> {
+    this.#lastKnown = (await this.#store.get(this.key)).state;
+    return this.#lastKnown;
+  }
+
+  /** Closes the circuit and forgets its failures. */
+  async reset(): Promise<void> {
+    const before = await this.#store.get(this.key);
+    await this.#store.reset(this.key);
+    this.#changed(before.state, 'closed', currentContext() ?? new WorkflowContext());
+  }
+
+  protected run(input: I, context: WorkflowContext): Promise<O> {
+    const admitted = this.#update(context, (s) => admit(s, this.#policy, Date.now()));
+    return isPromise(admitted)
+      ? admitted.then((admission) => this.#call(admission, input, context))
+      : this.#call(admitted, input, context);
+  }
+
+  #call(admission: Admission, input: I, context: WorkflowContext): Promise<O> {
+    if (!admission.allowed)
+      return Promise.reject(new CircuitOpenError(this.key, admission.retryAfterMs));
+    const trial = admission.trial;
+    return this.inner.execute(input, context).then(
+      async (value) => {
+        const done = this.#update(context, (s) => ({
+          next: recordSuccess(s, this.#policy, trial),
+          result: undefined,
+        }));
+        if (isPromise(done)) await done;
+        return value;
+      },
+      async (error: unknown) => {
+        const failed = this.#isFailure(error);
+        const now = Date.now();
+        const done = this.#update(context, (s) => ({
+          next: failed ? recordFailure(s, this.#policy, trial, now) : releaseTrial(s, trial),
+          result: undefined,
+        }));
+        if (isPromise(done)) await done;
+        throw error;
+      },
+    );
+  }
+
+  /** Applies a transition through the store and reports any state change. */
+  #update<T>(
+    context: WorkflowContext,
+    transition: (s: CircuitSnapshot) => Transition<T>,
+  ): T | Promise<T> {
+    let after: CircuitState | undefined;
+    const wrapped = (s: CircuitSnapshot): Transition<T> => {
+      const t = transition(s);
+      after = t.next.state;
+      return t;
+    };
+    const done = (previous: CircuitSnapshot, result: T): T => {
+      const next = after ?? previous.state;
+      this.#lastKnown = next;
+      if (previous.state !== next) this.#changed(previous.state, next, context);
+      return result;
+    };
+    const applied = this.#store.update(this.key, wrapped);
+    return isPromise(applied) ? applied.then(([p, r]) => done(p, r)) : done(applied[0], applied[1]);
+  }
+
+  #changed(from: CircuitState, to: CircuitState, context: WorkflowContext): void {
+    if (from !== to) this.emit({ type: 'circuit-state-change', from, to }, context);
+  }
+}

@@ -1,0 +1,127 @@
+import type { CircuitState } from '../hooks/events.js';
+
+/** The stored state of one circuit. Plain JSON, so any store can keep it. */
+export interface CircuitSnapshot {
+  readonly state: CircuitState;
+  /** Consecutive failures while closed. */
+  readonly failures: number;
+  /** Successful trial calls while half-open. */
+  readonly successes: number;
+  /** Trial calls in flight while half-open. */
+  readonly inFlight: number;
+  /** Epoch ms the circuit last opened (0 if never). */
+  readonly openedAt: number;
+}
+
+/** The thresholds the state machine applies. */
+export interface CircuitPolicy {
+  readonly failureThreshold: number;
+  readonly recoveryTimeoutMs: number;
+  readonly successThreshold: number;
+  readonly halfOpenMaxCalls: number;
+}
+
+export const CLOSED: CircuitSnapshot = Object.freeze({
+  state: 'closed',
+  failures: 0,
+  successes: 0,
+  inFlight: 0,
+  openedAt: 0,
+});
+
+/** What a transition decided, beside the next snapshot. */
+export interface Transition<T> {
+  readonly next: CircuitSnapshot;
+  readonly result: T;
+}
+
+/** Admission: may a call run now? `retryAfterMs` when not. */
+export type Admission =
+  | { readonly allowed: true; readonly trial: boolean }
+  | { readonly allowed: false; readonly retryAfterMs: number };
+
+const ALLOWED: Admission = Object.freeze({ allowed: true, trial: false });
+
+/** Decides whether a call may start; moves open → half-open once the recovery time has passed. */
+export function admit(
+  s: CircuitSnapshot,
+  policy: CircuitPolicy,
+  now: number,
+): Transition<Admission> {
+  if (s.state === 'closed') return { next: s, result: ALLOWED };
+  if (s.state === 'open') {
+    const waited = now - s.openedAt;
+    if (waited < policy.recoveryTimeoutMs) {
+      return {
+        next: s,
+        result: { allowed: false, retryAfterMs: policy.recoveryTimeoutMs - waited },
+      };
+    }
+    return {
+      next: {
+        state: 'half-open',
+        failures: s.failures,
+        successes: 0,
+        inFlight: 1,
+        openedAt: s.openedAt,
+      },
+      result: { allowed: true, trial: true },
+    };
+  }
+  if (s.inFlight >= policy.halfOpenMaxCalls)
+    return { next: s, result: { allowed: false, retryAfterMs: 0 } };
+  return { next: { ...s, inFlight: s.inFlight + 1 }, result: { allowed: true, trial: true } };
+}
+
+/** Records a success. Closed: resets the failure count. Half-open: enough successes close it. */
+export function recordSuccess(
+  s: CircuitSnapshot,
+  policy: CircuitPolicy,
+  trial: boolean,
+): CircuitSnapshot {
+  if (s.state === 'closed') return s.failures === 0 ? s : CLOSED;
+  if (s.state === 'half-open' && trial) {
+    const successes = s.successes + 1;
+    if (successes >= policy.successThreshold) return CLOSED;
+    return { ...s, successes, inFlight: Math.max(0, s.inFlight - 1) };
+  }
+  return s;
+}
+
+/** Records a failure. Closed: enough consecutive failures open it. Half-open: a failed trial reopens it. */
+export function recordFailure(
+  s: CircuitSnapshot,
+  policy: CircuitPolicy,
+  trial: boolean,
+  now: number,
+): CircuitSnapshot {
+  if (s.state === 'closed') {
+    const failures = s.failures + 1;
+    if (failures >= policy.failureThreshold) {
+      return { state: 'open', failures, successes: 0, inFlight: 0, openedAt: now };
+    }
+    return { ...s, failures };
+  }
+  if (s.state === 'half-open' && trial) {
+    return { state: 'open', failures: s.failures, successes: 0, inFlight: 0, openedAt: now };
+  }
+  return s;
+}
+
+/** Frees a trial slot without judging the call (it ended in an error that is not a failure). */
+export function releaseTrial(s: CircuitSnapshot, trial: boolean): CircuitSnapshot {
+  if (s.state === 'half-open' && trial && s.inFlight > 0) return { ...s, inFlight: s.inFlight - 1 };
+  return s;
+}
+
+/** True for a value shaped like a snapshot (for stores reading untrusted data). */
+export function isCircuitSnapshot(value: unknown): value is CircuitSnapshot {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    (v.state === 'closed' || v.state === 'open' || v.state === 'half-open') &&
+    [v.failures, v.successes, v.inFlight, v.openedAt].every(
+      (n) => typeof n === 'number' && Number.isFinite(n) && n >= 0,
+    )
+  );
+}

@@ -1,0 +1,63 @@
+import { isCancellationError, type WorkflowContext } from '@tta/agent-context';
+import type { PrimitiveOptions } from '../core/types.js';
+import { WorkflowPrimitive } from '../core/workflow-primitive.js';
+import { FallbackError } from '../errors/fallback-error.js';
+import { requirePrimitive } from '../internal/validate.js';
+
+/**
+ * Tries `primary`, then each fallback in order, on the same input: the first success wins. When
+ * all fail, rejects with a `FallbackError` carrying every error in order. Cancellation (of this
+ * context, or a cancellation error) is rethrown at once, never a reason to try the next one.
+ * Emits a `fallback` event at each switch.
+ *
+ * @example
+ * ```ts
+ * const answer = new FallbackPrimitive(gpt4, [claude, localLlama]);
+ * // or: gpt4.withFallback(claude, localLlama)
+ * ```
+ */
+export class FallbackPrimitive<I, O> extends WorkflowPrimitive<I, O> {
+  override readonly type = 'fallback';
+  /** The primary first, then the fallbacks, in the order tried. */
+  readonly alternatives: readonly WorkflowPrimitive<I, O>[];
+
+  constructor(
+    primary: WorkflowPrimitive<I, O>,
+    fallbacks: WorkflowPrimitive<I, O> | readonly WorkflowPrimitive<I, O>[],
+    options?: PrimitiveOptions,
+  ) {
+    super(options);
+    const list = Array.isArray(fallbacks) ? fallbacks : [fallbacks];
+    requirePrimitive('FallbackPrimitive', 'primary', primary);
+    if (list.length === 0)
+      throw new TypeError('FallbackPrimitive: at least one fallback is required');
+    list.forEach((f, i) => requirePrimitive('FallbackPrimitive', `fallbacks[${i}]`, f));
+    this.alternatives = Object.freeze([primary, ...list]);
+  }
+
+  protected async run(input: I, context: WorkflowContext): Promise<O> {
+    const errors: unknown[] = [];
+    const alternatives = this.alternatives;
+    for (let i = 0; i < alternatives.length; i++) {
+      const alternative = alternatives[i] as WorkflowPrimitive<I, O>;
+      try {
+        return await alternative.execute(input, context);
+      } catch (error) {
+        if (context.isCancelled || isCancellationError(error)) throw error;
+        errors.push(error);
+        const next = alternatives[i + 1];
+        if (next !== undefined) {
+          this.emit(
+            { type: 'fallback', from: alternative.name, to: next.name, index: i + 1, error },
+            context,
+          );
+        }
+      }
+    }
+    throw new FallbackError(
+      this.name,
+      errors,
+      alternatives.map((a) => a.name),
+    );
+  }
+}

@@ -1,0 +1,126 @@
+import { isCancellationError, isTtaError, sleep, type WorkflowContext } from '@tta/agent-context';
+import type { PrimitiveOptions } from '../core/types.js';
+import { WorkflowPrimitive } from '../core/workflow-primitive.js';
+import {
+  finiteAtLeast,
+  integerAtLeast,
+  requireFunction,
+  requirePrimitive,
+} from '../internal/validate.js';
+
+/** Options of {@link RetryPrimitive}. */
+export interface RetryOptions extends PrimitiveOptions {
+  /** Retries after the first attempt; total attempts = maxRetries + 1. Default: 3. */
+  maxRetries?: number | undefined;
+  /** Delay before the first retry, in ms. Default: 1000. */
+  initialDelayMs?: number | undefined;
+  /** Each further retry waits this many times longer. Default: 2. */
+  backoffMultiplier?: number | undefined;
+  /** Upper bound of the computed backoff, in ms. Default: 60000. */
+  maxDelayMs?: number | undefined;
+  /**
+   * "Full jitter": each delay is drawn uniformly from [0, computed delay), so many clients
+   * retrying together spread out. Default: `true`.
+   */
+  jitter?: boolean | undefined;
+  /** The random source for jitter, returning [0, 1). Default: `Math.random`. */
+  random?: (() => number) | undefined;
+  /**
+   * Whether to retry after `error` on attempt `attempt` (1 = the first attempt).
+   * Default: every error except cancellation (`isCancellationError`) and `CircuitOpenError`.
+   */
+  retryOn?: ((error: unknown, attempt: number) => boolean) | undefined;
+}
+
+/** The default `retryOn`: everything but cancellation and an open circuit. */
+export function isRetryableError(error: unknown): boolean {
+  return !isCancellationError(error) && !isTtaError(error, 'CIRCUIT_OPEN');
+}
+
+/** A server-given delay, e.g. from a `Retry-After` header: `error.retryAfterMs`, if a number >= 0. */
+function retryAfterOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const value = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/**
+ * Runs `inner` again when it fails, with exponential backoff: the delay before retry n is
+ * `min(initialDelayMs * backoffMultiplier^(n-1), maxDelayMs)`, then jittered. An error carrying
+ * `retryAfterMs` (a rate limit's `Retry-After`) sets the delay instead. Waiting is cancellable;
+ * a retry that could not start before the context's deadline is not attempted. When attempts run
+ * out the last error is rethrown unchanged. Emits a `retry` event before each wait.
+ *
+ * @example
+ * ```ts
+ * const reliable = new RetryPrimitive(callModel, { maxRetries: 2, initialDelayMs: 200 });
+ * // or: callModel.withRetry({ maxRetries: 2 })
+ * ```
+ */
+export class RetryPrimitive<I, O> extends WorkflowPrimitive<I, O> {
+  override readonly type = 'retry';
+  readonly inner: WorkflowPrimitive<I, O>;
+  readonly maxRetries: number;
+  readonly #initialDelayMs: number;
+  readonly #backoffMultiplier: number;
+  readonly #maxDelayMs: number;
+  readonly #jitter: boolean;
+  readonly #random: () => number;
+  readonly #retryOn: (error: unknown, attempt: number) => boolean;
+
+  constructor(inner: WorkflowPrimitive<I, O>, options: RetryOptions = {}) {
+    super(options);
+    const owner = 'RetryPrimitive';
+    requirePrimitive(owner, 'inner', inner);
+    this.inner = inner;
+    this.maxRetries = integerAtLeast(owner, 'maxRetries', options.maxRetries ?? 3, 0);
+    this.#initialDelayMs = finiteAtLeast(
+      owner,
+      'initialDelayMs',
+      options.initialDelayMs ?? 1000,
+      0,
+    );
+    this.#backoffMultiplier = finiteAtLeast(
+      owner,
+      'backoffMultiplier',
+      options.backoffMultiplier ?? 2,
+      1,
+    );
+    this.#maxDelayMs = finiteAtLeast(owner, 'maxDelayMs', options.maxDelayMs ?? 60_000, 0);
+    if (options.jitter !== undefined && typeof options.jitter !== 'boolean') {
+      throw new TypeError(`${owner}: jitter must be a boolean`);
+    }
+    this.#jitter = options.jitter ?? true;
+    this.#random = options.random ?? Math.random;
+    requireFunction(owner, 'random', this.#random);
+    this.#retryOn = options.retryOn ?? isRetryableError;
+    requireFunction(owner, 'retryOn', this.#retryOn);
+  }
+
+  /** The delay before retry `retry` (1 = the first retry) after `error`, in ms. */
+  delayFor(retry: number, error?: unknown): number {
+    const serverDelay = retryAfterOf(error);
+    if (serverDelay !== undefined) return serverDelay;
+    const computed = Math.min(
+      this.#initialDelayMs * this.#backoffMultiplier ** (retry - 1),
+      this.#maxDelayMs,
+    );
+    return this.#jitter ? computed * this.#random() : computed;
+  }
+
+  protected async run(input: I, context: WorkflowContext): Promise<O> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.inner.execute(input, context);
+      } catch (error) {
+        if (attempt > this.maxRetries || context.isCancelled || !this.#retryOn(error, attempt))
+          throw error;
+        const delayMs = this.delayFor(attempt, error);
+        // A retry that would start after the deadline would only fail later: give up now.
+        if (delayMs >= context.remainingMs()) throw error;
+        this.emit({ type: 'retry', attempt: attempt + 1, delayMs, error }, context);
+        if (delayMs > 0) await sleep(delayMs, context.signal);
+      }
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { AbortScope, type WorkflowContext } from '@tta/agent-context';
+import type { PrimitiveOptions } from '../core/types.js';
+import { WorkflowPrimitive } from '../core/workflow-primitive.js';
+import { TimeoutError } from '../errors/timeout-error.js';
+import { positiveFinite, requirePrimitive } from '../internal/validate.js';
+
+/** Options of {@link TimeoutPrimitive}. */
+export interface TimeoutOptions<I, O> extends PrimitiveOptions {
+  /** The time limit in ms (finite, > 0). Required. A sooner context deadline wins. */
+  timeoutMs: number;
+  /** Runs (with the caller's context) when the time is up, instead of rejecting. Default: none. */
+  fallback?: WorkflowPrimitive<I, O> | undefined;
+}
+
+/**
+ * Limits how long `inner` may take. When the time is up it aborts the inner step's signal (the
+ * reason is a `TimeoutError`), emits a `timeout` event, and rejects with that `TimeoutError` (or
+ * returns the fallback's result). The inner step keeps the caller's context (same records, ids
+ * and trace) with the timeout added to its cancellation. A late inner result or error is
+ * ignored; the timer is always cleared; cancelling the caller rejects at once.
+ *
+ * @example
+ * ```ts
+ * const bounded = new TimeoutPrimitive(callModel, { timeoutMs: 10_000, fallback: cannedAnswer });
+ * // or: callModel.withTimeout(10_000)
+ * ```
+ */
+export class TimeoutPrimitive<I, O> extends WorkflowPrimitive<I, O> {
+  override readonly type = 'timeout';
+  readonly inner: WorkflowPrimitive<I, O>;
+  readonly timeoutMs: number;
+  readonly #fallback: WorkflowPrimitive<I, O> | undefined;
+
+  constructor(inner: WorkflowPrimitive<I, O>, options: TimeoutOptions<I, O>) {
+    super(options);
+    requirePrimitive('TimeoutPrimitive', 'inner', inner);
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('TimeoutPrimitive: options are required');
+    this.timeoutMs = positiveFinite('TimeoutPrimitive', 'timeoutMs', options.timeoutMs);
+    if (options.fallback !== undefined)
+      requirePrimitive('TimeoutPrimitive', 'fallback', options.fallback);
+    this.inner = inner;
+    this.#fallback = options.fallback;
+  }
+
+  protected run(input: I, context: WorkflowContext): Promise<O> {
+    const limitMs = Math.min(this.timeoutMs, context.remainingMs());
+    const scope = new AbortScope();
+    const guarded = context.withCancellation({ signal: scope });
+    const callerSignal = context.signal;
+
+    return new Promise<O>((resolve, reject) => {
+      let settled = false;
+      const finish = () => {
+        settled = true;
+        clearTimeout(timer);
+        callerSignal?.removeEventListener('abort', onCallerAbort);
+      };
+      const onCallerAbort = () => {
+        if (settled) return;
+        finish();
+        scope.abort(callerSignal?.reason);
+        try {
+          context.throwIfCancelled();
+        } catch (error) {
+          reject(error);
+        }
+      };
+      const timer = setTimeout(() => {
+        if (settled) return;
+        finish();
+        const error = new TimeoutError(this.inner.name, limitMs);
+        scope.abort(error);
+        this.emit({ type: 'timeout', timeoutMs: limitMs }, context);
+        if (this.#fallback === undefined) reject(error);
+        else this.#fallback.execute(input, context).then(resolve, reject);
+      }, limitMs);
+      callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+
+      this.inner.execute(input, guarded).then(
+        (value) => {
+          if (settled) return;
+          finish();
+          resolve(value);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          finish();
+          reject(error);
+        },
+      );
+    });
+  }
+}

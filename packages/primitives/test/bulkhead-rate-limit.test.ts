@@ -1,0 +1,203 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  BulkheadPrimitive,
+  BulkheadRejectedError,
+  CancelledError,
+  InMemoryRateLimitStore,
+  lambda,
+  RateLimitExceededError,
+  RateLimitPrimitive,
+  WorkflowContext,
+} from '../src/index.js';
+import { createRecordingHooks, MockPrimitive } from '../src/testing/index.js';
+import { deferred, listenerCount, withHooks } from './helpers.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('BulkheadPrimitive', () => {
+  function gated() {
+    const gates: ReturnType<typeof deferred<string>>[] = [];
+    let running = 0;
+    let peak = 0;
+    const inner = lambda(async (label: string) => {
+      running++;
+      peak = Math.max(peak, running);
+      const gate = deferred<string>();
+      gates.push(gate);
+      try {
+        return `${label}:${await gate.promise}`;
+      } finally {
+        running--;
+      }
+    });
+    return { inner, gates, peak: () => peak };
+  }
+
+  it('runs at most maxConcurrent, queues up to maxQueue in order, rejects the rest', async () => {
+    const recorder = withHooks(createRecordingHooks());
+    const { inner, gates, peak } = gated();
+    const bulkhead = new BulkheadPrimitive(inner, { maxConcurrent: 2, maxQueue: 1 });
+    try {
+      const a = bulkhead.execute('a');
+      const b = bulkhead.execute('b');
+      const c = bulkhead.execute('c');
+      await expect(bulkhead.execute('d')).rejects.toBeInstanceOf(BulkheadRejectedError);
+      expect([bulkhead.running, bulkhead.queued]).toEqual([2, 1]);
+      await Promise.resolve();
+      gates[0]?.resolve('1');
+      await expect(a).resolves.toBe('a:1');
+      await vi.waitFor(() => expect(gates).toHaveLength(3));
+      gates[1]?.resolve('2');
+      gates[2]?.resolve('3');
+      await expect(Promise.all([b, c])).resolves.toEqual(['b:2', 'c:3']);
+      expect(peak()).toBe(2);
+      expect(recorder.events.map((e) => e.type)).toEqual(['rejection']);
+    } finally {
+      recorder.off();
+    }
+  });
+
+  it('a failing call frees its slot', async () => {
+    const bulkhead = new BulkheadPrimitive(new MockPrimitive({ throws: new Error('x') }), {
+      maxConcurrent: 1,
+    });
+    await expect(bulkhead.execute(1)).rejects.toThrow('x');
+    expect(bulkhead.running).toBe(0);
+    await expect(bulkhead.execute(1)).rejects.toThrow('x');
+  });
+
+  it('a queued call leaves the queue when aborted, and never runs', async () => {
+    const { inner, gates } = gated();
+    const bulkhead = new BulkheadPrimitive(inner, { maxConcurrent: 1, maxQueue: 5 });
+    const controller = new AbortController();
+    const first = bulkhead.execute('a');
+    const queued = bulkhead.execute('b', WorkflowContext.create({ signal: controller.signal }));
+    expect(bulkhead.queued).toBe(1);
+    controller.abort();
+    await expect(queued).rejects.toBeInstanceOf(CancelledError);
+    expect(bulkhead.queued).toBe(0);
+    expect(listenerCount(controller.signal)).toBe(0);
+    gates[0]?.resolve('done');
+    await first;
+    expect(gates).toHaveLength(1);
+  });
+
+  it('removes the abort listener when a queued call starts', async () => {
+    const { inner, gates } = gated();
+    const bulkhead = new BulkheadPrimitive(inner, { maxConcurrent: 1, maxQueue: 1 });
+    const controller = new AbortController();
+    const first = bulkhead.execute('a');
+    const second = bulkhead.execute('b', WorkflowContext.create({ signal: controller.signal }));
+    expect(listenerCount(controller.signal)).toBe(1);
+    gates[0]?.resolve('1');
+    await first;
+    await vi.waitFor(() => expect(gates).toHaveLength(2));
+    expect(listenerCount(controller.signal)).toBe(0);
+    gates[1]?.resolve('2');
+    await expect(second).resolves.toBe('b:2');
+  });
+
+  it('validates options', () => {
+    const p = lambda((x: number) => x);
+    expect(() => new BulkheadPrimitive(p, { maxConcurrent: 0 })).toThrow(RangeError);
+    expect(() => new BulkheadPrimitive(p, { maxConcurrent: 1, maxQueue: -1 })).toThrow(RangeError);
+    expect(() => new BulkheadPrimitive(p, undefined as never)).toThrow(TypeError);
+  });
+});
+
+describe('RateLimitPrimitive', () => {
+  it('allows a burst of tokensPerInterval, then spaces calls at the refill rate, in order', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const inner = new MockPrimitive<number, number>({ impl: (n) => n });
+    const limiter = new RateLimitPrimitive(inner, { tokensPerInterval: 2, intervalMs: 1000 });
+    const results = [1, 2, 3, 4].map((n) => limiter.execute(n));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(inner.callCount).toBe(2);
+    await vi.advanceTimersByTimeAsync(499);
+    expect(inner.callCount).toBe(2);
+    await vi.advanceTimersByTimeAsync(1); // one token every 500 ms
+    expect(inner.callCount).toBe(3);
+    await vi.advanceTimersByTimeAsync(500);
+    await expect(Promise.all(results)).resolves.toEqual([1, 2, 3, 4]);
+    expect(inner.calls.map((c) => c.input)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('a waiting caller can be cancelled; it gives back its turn and leaves nothing behind', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const inner = new MockPrimitive<number, number>({ impl: (n) => n });
+    const limiter = new RateLimitPrimitive(inner, { tokensPerInterval: 1, intervalMs: 1000 });
+    await limiter.execute(1);
+    const controller = new AbortController();
+    const waiting = limiter.execute(2, WorkflowContext.create({ signal: controller.signal }));
+    await vi.advanceTimersByTimeAsync(100);
+    controller.abort();
+    await expect(waiting).rejects.toBeInstanceOf(CancelledError);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(listenerCount(controller.signal)).toBe(0);
+    // The given-back reservation means the next caller waits only for the refill.
+    const next = limiter.execute(3);
+    await vi.advanceTimersByTimeAsync(900);
+    await expect(next).resolves.toBe(3);
+    expect(inner.callCount).toBe(2);
+  });
+
+  it('rejects waits longer than maxWaitMs or past the deadline', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const recorder = withHooks(createRecordingHooks());
+    const inner = new MockPrimitive<number, number>({ impl: (n) => n });
+    const limiter = new RateLimitPrimitive(inner, {
+      tokensPerInterval: 1,
+      intervalMs: 1000,
+      maxWaitMs: 500,
+    });
+    try {
+      await limiter.execute(1);
+      await expect(limiter.execute(2)).rejects.toMatchObject({
+        name: 'RateLimitExceededError',
+        retryAfterMs: 1000,
+      });
+      const patient = new RateLimitPrimitive(inner, {
+        tokensPerInterval: 1,
+        intervalMs: 1000,
+        name: 'patient',
+      });
+      await patient.execute(1);
+      await expect(
+        patient.execute(2, WorkflowContext.create({ deadline: 200 })),
+      ).rejects.toBeInstanceOf(RateLimitExceededError);
+      expect(recorder.events.filter((e) => e.type === 'rejection')).toHaveLength(2);
+    } finally {
+      recorder.off();
+    }
+  });
+
+  it('limiters sharing a store and key share a bucket', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const store = new InMemoryRateLimitStore();
+    const a = new RateLimitPrimitive(
+      lambda((n: number) => n),
+      { tokensPerInterval: 1, intervalMs: 1000, store, key: 'api', maxWaitMs: 0 },
+    );
+    const b = new RateLimitPrimitive(
+      lambda((n: number) => n),
+      { tokensPerInterval: 1, intervalMs: 1000, store, key: 'api', maxWaitMs: 0 },
+    );
+    await a.execute(1);
+    await expect(b.execute(1)).rejects.toBeInstanceOf(RateLimitExceededError);
+  });
+
+  it('validates options', () => {
+    const p = lambda((x: number) => x);
+    expect(() => new RateLimitPrimitive(p, { tokensPerInterval: 0, intervalMs: 1 })).toThrow(
+      RangeError,
+    );
+    expect(() => new RateLimitPrimitive(p, { tokensPerInterval: 1, intervalMs: 0 })).toThrow(
+      RangeError,
+    );
+    expect(
+      () => new RateLimitPrimitive(p, { tokensPerInterval: 1, intervalMs: 1, maxWaitMs: -1 }),
+    ).toThrow(RangeError);
+  });
+});
