@@ -118,7 +118,7 @@ describe('TimeoutPrimitive', () => {
       await assertion;
       expect(innerSignal?.aborted).toBe(true);
       expect(innerSignal?.reason).toBeInstanceOf(TimeoutError);
-      expect((innerSignal?.reason as TimeoutError).timeoutMs).toBe(100);
+      expect(innerSignal?.reason).toMatchObject({ timeoutMs: 100 });
       expect(recorder.events.map((e) => e.type)).toEqual(['timeout']);
       // The inner step settling later changes nothing and raises no unhandled rejection.
       await vi.advanceTimersByTimeAsync(10_000);

@@ -31,7 +31,8 @@ export class FallbackPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     requirePrimitive('FallbackPrimitive', 'primary', primary);
     if (list.length === 0)
       throw new TypeError('FallbackPrimitive: at least one fallback is required');
-    list.forEach((f, i) => requirePrimitive('FallbackPrimitive', `fallbacks[${i}]`, f));
+    for (const [i, f] of list.entries())
+      requirePrimitive('FallbackPrimitive', `fallbacks[${i}]`, f);
     this.alternatives = Object.freeze([primary, ...list]);
   }
 
