@@ -1,9 +1,12 @@
 import { coreScenarios } from './core.bench.js';
 import { formatResults, runScenario, type ScenarioResult } from './harness.js';
+import { recoveryScenarios } from './recovery.bench.js';
 
 const TARGET_RATIO = 3;
 const filter = process.argv[2];
-const scenarios = coreScenarios.filter((s) => filter === undefined || s.name.includes(filter));
+const scenarios = [...coreScenarios, ...recoveryScenarios].filter(
+  (s) => filter === undefined || s.name.includes(filter),
+);
 
 console.log(
   `TTA.dev benchmarks — Node ${process.version}, ${process.arch}; ratio = TTA time / plain async time`,

@@ -42,6 +42,8 @@ export interface CircuitBreakerOptions extends PrimitiveOptions {
   key?: string | undefined;
 }
 
+const ALLOWED: Admission = Object.freeze({ allowed: true, trial: false });
+
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return value instanceof Promise;
 }
@@ -117,6 +119,10 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   }
 
   protected run(input: I, context: WorkflowContext): Promise<O> {
+    const snapshot = this.#store.get(this.key);
+    // Fast path: a closed circuit admits without a state change, so no store update is needed.
+    if (!isPromise(snapshot) && snapshot.state === 'closed')
+      return this.#call(ALLOWED, input, context);
     const admitted = this.#update(context, (s) => admit(s, this.#policy, Date.now()));
     return isPromise(admitted)
       ? admitted.then((admission) => this.#call(admission, input, context))
@@ -128,25 +134,39 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
       return Promise.reject(new CircuitOpenError(this.key, admission.retryAfterMs));
     const trial = admission.trial;
     return this.inner.execute(input, context).then(
-      async (value) => {
-        const done = this.#update(context, (s) => ({
-          next: recordSuccess(s, this.#policy, trial),
-          result: undefined,
-        }));
-        if (isPromise(done)) await done;
-        return value;
+      (value) => {
+        const done = this.#recordSuccess(context, trial);
+        return done === undefined ? value : done.then(() => value);
       },
-      async (error: unknown) => {
+      (error: unknown) => {
         const failed = this.#isFailure(error);
         const now = Date.now();
         const done = this.#update(context, (s) => ({
           next: failed ? recordFailure(s, this.#policy, trial, now) : releaseTrial(s, trial),
           result: undefined,
         }));
-        if (isPromise(done)) await done;
+        if (isPromise(done)) {
+          return done.then(() => {
+            throw error;
+          });
+        }
         throw error;
       },
     );
+  }
+
+  #recordSuccess(context: WorkflowContext, trial: boolean): Promise<unknown> | undefined {
+    if (!trial) {
+      // The common case: a success on a closed circuit with no failures changes nothing.
+      const snapshot = this.#store.get(this.key);
+      if (!isPromise(snapshot) && snapshot.state === 'closed' && snapshot.failures === 0)
+        return undefined;
+    }
+    const done = this.#update(context, (s) => ({
+      next: recordSuccess(s, this.#policy, trial),
+      result: undefined,
+    }));
+    return isPromise(done) ? done : undefined;
   }
 
   /** Applies a transition through the store and reports any state change. */
