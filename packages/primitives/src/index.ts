@@ -37,6 +37,7 @@ export { RateLimitExceededError } from './errors/rate-limit-exceeded-error.js';
 export { RouteNotFoundError } from './errors/route-not-found-error.js';
 export { TimeoutError } from './errors/timeout-error.js';
 export type {
+  CacheErrorEvent,
   CacheEvent,
   CircuitState,
   CircuitStateChangeEvent,
@@ -54,6 +55,15 @@ export type {
 } from './hooks/events.js';
 export type { ExecutionInfo, PrimitiveHooks, RegisterHooksOptions } from './hooks/hooks.js';
 export { registerHooks } from './hooks/registry.js';
+export { type CacheOptions, CachePrimitive, type CacheStats } from './performance/cache.js';
+export {
+  type CacheEntry,
+  type CacheStore,
+  InMemoryCacheStore,
+  type InMemoryCacheStoreOptions,
+} from './performance/cache-store.js';
+export { stableKey } from './performance/stable-key.js';
+export { type TierRouterOptions, TierRouterPrimitive } from './performance/tier-router.js';
 export { type BulkheadOptions, BulkheadPrimitive } from './recovery/bulkhead.js';
 export { type CircuitBreakerOptions, CircuitBreakerPrimitive } from './recovery/circuit-breaker.js';
 export {

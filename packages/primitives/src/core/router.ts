@@ -34,7 +34,7 @@ export interface RouterOptions<R extends { readonly [key: string]: AnyPrimitive 
 export class RouterPrimitive<
   const R extends { readonly [key: string]: AnyPrimitive },
 > extends WorkflowPrimitive<BranchInput<R>, OutputOf<R[keyof R]>> {
-  override readonly type = 'router';
+  override readonly type: string = 'router';
   /** The routes, by key. */
   readonly routes: Readonly<R>;
   readonly #select: RouterOptions<R>['select'];

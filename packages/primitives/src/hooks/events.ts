@@ -58,6 +58,14 @@ export interface CacheEvent extends PrimitiveEventBase {
   readonly key: string;
 }
 
+/** A cache store failed; the cache carried on without it (a miss, or an uncached result). */
+export interface CacheErrorEvent extends PrimitiveEventBase {
+  readonly type: 'cache-error';
+  readonly operation: 'get' | 'set';
+  readonly key: string;
+  readonly error: unknown;
+}
+
 /** A saga step's compensation ran (`status: 'compensated'`) or failed (`'failed'`, with `error`). */
 export interface CompensationEvent extends PrimitiveEventBase {
   readonly type: 'compensation';
@@ -87,6 +95,7 @@ export type PrimitiveEvent =
   | TimeoutEvent
   | CircuitStateChangeEvent
   | CacheEvent
+  | CacheErrorEvent
   | CompensationEvent
   | RouteEvent
   | RejectionEvent;

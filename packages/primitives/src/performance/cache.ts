@@ -1,0 +1,206 @@
+import { AbortScope, toCancellationError, type WorkflowContext } from '@tta/agent-context';
+import type { PrimitiveOptions } from '../core/types.js';
+import { WorkflowPrimitive } from '../core/workflow-primitive.js';
+import { positiveFinite, requireFunction, requirePrimitive } from '../internal/validate.js';
+import { type CacheEntry, type CacheStore, InMemoryCacheStore } from './cache-store.js';
+import { stableKey } from './stable-key.js';
+
+/** Options of {@link CachePrimitive}. */
+export interface CacheOptions<I, O> extends PrimitiveOptions {
+  /** The cache key of an input. Default: `stableKey(input)` (key order ignored, collision-free). */
+  key?: ((input: I, context: WorkflowContext) => string) | undefined;
+  /** How long an entry lives, in ms. Default: 3600000 (one hour). */
+  ttlMs?: number | undefined;
+  /** Most entries kept by the default in-memory store (LRU). Default: 1000. Not with `store`. */
+  maxSize?: number | undefined;
+  /** Whether to cache an output (e.g. skip refusals or empty answers). Default: cache everything. */
+  cacheIf?: ((output: O) => boolean) | undefined;
+  /** Where entries live. Default: a new `InMemoryCacheStore({ maxSize })`. */
+  store?: CacheStore<O> | undefined;
+  /** Prefix of this cache's keys in the store (caches sharing a store and namespace share entries). Default: the name. */
+  namespace?: string | undefined;
+}
+
+/** What {@link CachePrimitive.stats} reports. */
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  /** Entries the store evicted to make room (0 if the store cannot tell). */
+  evictions: number;
+  /** Entries in the store now (0 if the store cannot tell). */
+  size: number;
+  /** hits / (hits + misses), from 0 to 1 (0 before any lookup). */
+  hitRate: number;
+}
+
+interface Flight<O> {
+  readonly promise: Promise<O>;
+  readonly scope: AbortScope;
+  waiters: number;
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return value instanceof Promise;
+}
+
+/**
+ * Caches the outputs of `inner` by input (LRU + TTL by default). Concurrent misses for one key
+ * call `inner` once and share the outcome (single-flight): a failure is delivered to every waiter
+ * and not cached; a waiter that is cancelled leaves without cancelling the others (the shared call
+ * is cancelled only when every waiter has left). A failing store never fails the workflow: the
+ * cache calls `inner` and emits a `cache-error` event. Emits `cache-hit` / `cache-miss` events.
+ *
+ * @example
+ * ```ts
+ * const cachedAnswer = new CachePrimitive(callModel, { ttlMs: 10 * 60_000, maxSize: 5000 });
+ * ```
+ */
+export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
+  override readonly type = 'cache';
+  readonly inner: WorkflowPrimitive<I, O>;
+  readonly ttlMs: number;
+  readonly #key: (input: I, context: WorkflowContext) => string;
+  readonly #cacheIf: ((output: O) => boolean) | undefined;
+  readonly #store: CacheStore<O>;
+  readonly #prefix: string;
+  readonly #inflight = new Map<string, Flight<O>>();
+  #hits = 0;
+  #misses = 0;
+
+  constructor(inner: WorkflowPrimitive<I, O>, options: CacheOptions<I, O> = {}) {
+    super(options);
+    const owner = 'CachePrimitive';
+    requirePrimitive(owner, 'inner', inner);
+    this.inner = inner;
+    this.ttlMs = positiveFinite(owner, 'ttlMs', options.ttlMs ?? 3_600_000);
+    this.#key = options.key ?? ((input: I) => stableKey(input));
+    requireFunction(owner, 'key', this.#key);
+    if (options.cacheIf !== undefined) requireFunction(owner, 'cacheIf', options.cacheIf);
+    this.#cacheIf = options.cacheIf;
+    if (options.store !== undefined && options.maxSize !== undefined) {
+      throw new TypeError(
+        `${owner}: maxSize applies to the default store; size the store you pass instead`,
+      );
+    }
+    this.#store = options.store ?? new InMemoryCacheStore<O>({ maxSize: options.maxSize });
+    const namespace = options.namespace ?? this.name;
+    if (typeof namespace !== 'string' || namespace.length === 0)
+      throw new TypeError(`${owner}: namespace must be a non-empty string`);
+    this.#prefix = `${namespace}:`;
+  }
+
+  /** Hit and miss counts, evictions, size and hit rate. */
+  stats(): CacheStats {
+    const lookups = this.#hits + this.#misses;
+    return {
+      hits: this.#hits,
+      misses: this.#misses,
+      evictions: this.#store.evictions ?? 0,
+      size: this.#store.size ?? 0,
+      hitRate: lookups === 0 ? 0 : this.#hits / lookups,
+    };
+  }
+
+  /** Removes the entry for a key (as the `key` option computes it); true if there was one. */
+  async invalidate(key: string): Promise<boolean> {
+    return this.#store.delete(this.#prefix + key);
+  }
+
+  /** Removes every entry of the store and zeroes the statistics. */
+  async clear(): Promise<void> {
+    await this.#store.clear();
+    this.#hits = 0;
+    this.#misses = 0;
+  }
+
+  protected run(input: I, context: WorkflowContext): Promise<O> | O {
+    const key = this.#key(input, context);
+    if (typeof key !== 'string')
+      throw new TypeError(`${this.name}: the key function must return a string`);
+    let found: CacheEntry<O> | undefined | Promise<CacheEntry<O> | undefined>;
+    try {
+      found = this.#store.get(this.#prefix + key);
+    } catch (error) {
+      found = Promise.reject(error);
+    }
+    if (!isPromise(found)) return this.#afterLookup(found, key, input, context);
+    return found.then(
+      (entry) => this.#afterLookup(entry, key, input, context),
+      (error: unknown) => {
+        this.emit({ type: 'cache-error', operation: 'get', key, error }, context);
+        return this.#afterLookup(undefined, key, input, context);
+      },
+    );
+  }
+
+  #afterLookup(
+    entry: CacheEntry<O> | undefined,
+    key: string,
+    input: I,
+    context: WorkflowContext,
+  ): Promise<O> | O {
+    if (entry !== undefined) {
+      this.#hits++;
+      this.emit({ type: 'cache-hit', key }, context);
+      return entry.value;
+    }
+    this.#misses++;
+    this.emit({ type: 'cache-miss', key }, context);
+    return this.#wait(this.#flight(key, input, context), context);
+  }
+
+  /** The shared call for `key`, started by the first caller that misses. */
+  #flight(key: string, input: I, context: WorkflowContext): Flight<O> {
+    const existing = this.#inflight.get(key);
+    if (existing !== undefined) return existing;
+    const scope = new AbortScope();
+    // Detached from the first caller: it must survive that caller leaving while others wait.
+    const shared = context.withCancellation({ signal: scope, inherit: false });
+    const promise = this.inner.execute(input, shared).then(
+      (value) => {
+        this.#save(key, value, context).finally(() => this.#inflight.delete(key));
+        return value;
+      },
+      (error: unknown) => {
+        this.#inflight.delete(key);
+        throw error;
+      },
+    );
+    const flight: Flight<O> = { promise, scope, waiters: 0 };
+    this.#inflight.set(key, flight);
+    return flight;
+  }
+
+  async #save(key: string, value: O, context: WorkflowContext): Promise<void> {
+    try {
+      if (this.#cacheIf === undefined || this.#cacheIf(value))
+        await this.#store.set(this.#prefix + key, value, this.ttlMs);
+    } catch (error) {
+      this.emit({ type: 'cache-error', operation: 'set', key, error }, context);
+    }
+  }
+
+  /** Waits for a flight as one caller: that caller's cancellation only takes that caller out. */
+  #wait(flight: Flight<O>, context: WorkflowContext): Promise<O> {
+    flight.waiters++;
+    const signal = context.signal;
+    if (signal === undefined) return flight.promise;
+    return new Promise<O>((resolve, reject) => {
+      const onAbort = () => {
+        if (--flight.waiters === 0) flight.scope.abort(signal.reason);
+        reject(toCancellationError(signal.reason));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      flight.promise.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+}

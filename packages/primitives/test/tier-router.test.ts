@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  CircuitOpenError,
+  RouteNotFoundError,
+  TierRouterPrimitive,
+  WorkflowContext,
+} from '../src/index.js';
+import { createRecordingHooks, MockPrimitive } from '../src/testing/index.js';
+import { withHooks } from './helpers.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function tiers() {
+  return {
+    fast: new MockPrimitive<string, string>({ name: 'small', impl: (p) => `small:${p}` }),
+    balanced: new MockPrimitive<string, string>({ name: 'medium', impl: (p) => `medium:${p}` }),
+    quality: new MockPrimitive<string, string>({ name: 'large', impl: (p) => `large:${p}` }),
+  };
+}
+
+describe('TierRouterPrimitive', () => {
+  it('routes by classify, from the input and the context', async () => {
+    const t = tiers();
+    const router = new TierRouterPrimitive({
+      tiers: t,
+      classify: (prompt, ctx) =>
+        ctx.metadata.priority === 'high' ? 'quality' : prompt.length > 20 ? 'balanced' : 'fast',
+    });
+    await expect(router.execute('hi')).resolves.toBe('small:hi');
+    await expect(router.execute('a much longer question here')).resolves.toMatch(/^medium/);
+    await expect(
+      router.execute('hi', WorkflowContext.create({ metadata: { priority: 'high' } })),
+    ).resolves.toBe('large:hi');
+  });
+
+  it('skips a tier whose breaker is open, going up first, then down; says which tier ran', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const recorder = withHooks(createRecordingHooks());
+    const t = tiers();
+    const down = new MockPrimitive<string, string>({ name: 'medium', throws: new Error('503') });
+    const router = new TierRouterPrimitive({
+      tiers: { ...t, balanced: down },
+      classify: () => 'balanced',
+      breakers: {
+        balanced: { failureThreshold: 1, recoveryTimeoutMs: 1000 },
+        quality: { failureThreshold: 1 },
+      },
+    });
+    try {
+      await expect(router.execute('q')).rejects.toThrow('503'); // opens balanced
+      expect(router.breaker('balanced')?.state).toBe('open');
+      await expect(router.execute('q')).resolves.toBe('large:q');
+      expect(down.callCount).toBe(1);
+      const routes = recorder.events.filter((e) => e.type === 'route');
+      expect(routes.at(-1)).toMatchObject({
+        route: 'quality',
+        selected: 'balanced',
+        usedDefault: true,
+      });
+      expect(router.fallbackOrder('balanced')).toEqual(['balanced', 'quality', 'fast']);
+    } finally {
+      recorder.off();
+    }
+  });
+
+  it('falls to cheaper tiers when the top tiers are open, and fails with CircuitOpenError when all are', async () => {
+    const failing = (name: string) =>
+      new MockPrimitive<string, string>({ name, throws: new Error(`${name} down`) });
+    const cheap = new MockPrimitive<string, string>({ name: 'small', returns: 'cheap answer' });
+    const router = new TierRouterPrimitive({
+      tiers: { fast: cheap, quality: failing('large') },
+      classify: () => 'quality',
+      breakers: { quality: { failureThreshold: 1 } },
+    });
+    await router.execute('q').catch(() => {});
+    await expect(router.execute('q')).resolves.toBe('cheap answer');
+
+    const allDown = new TierRouterPrimitive({
+      tiers: { fast: failing('a'), quality: failing('b') },
+      classify: () => 'fast',
+      breakers: { fast: { failureThreshold: 1 }, quality: { failureThreshold: 1 } },
+    });
+    await allDown.execute('q').catch(() => {});
+    await allDown.execute('q').catch(() => {}); // opens quality via the fallback path
+    await expect(allDown.execute('q')).rejects.toBeInstanceOf(CircuitOpenError);
+  });
+
+  it('an unknown tier is a RouteNotFoundError; bad breakers fail at construction', async () => {
+    const router = new TierRouterPrimitive({ tiers: tiers(), classify: () => 'premium' as never });
+    await expect(router.execute('q')).rejects.toBeInstanceOf(RouteNotFoundError);
+    expect(
+      () =>
+        new TierRouterPrimitive({
+          tiers: tiers(),
+          classify: () => 'fast',
+          breakers: { nope: {} } as never,
+        }),
+    ).toThrow(/breakers.nope/);
+    expect(() => new TierRouterPrimitive({ tiers: {}, classify: () => 'x' as never })).toThrow(
+      TypeError,
+    );
+  });
+});
