@@ -7,9 +7,23 @@ const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import
 export const sourceAliases = [
   { find: /^@tta\/agent-context$/, replacement: src('agent-context/src/index.ts') },
   { find: /^@tta\/primitives\/testing$/, replacement: src('primitives/src/testing/index.ts') },
+  { find: /^@tta\/primitives\/redis$/, replacement: src('primitives/src/redis/index.ts') },
   { find: /^@tta\/primitives$/, replacement: src('primitives/src/index.ts') },
   { find: /^@tta\/observability$/, replacement: src('observability/src/index.ts') },
 ];
+
+/** Integration tests (real servers): `test-integration/`, one file at a time, generous timeouts. */
+export function integrationTestConfig() {
+  return defineConfig({
+    resolve: { alias: sourceAliases },
+    test: {
+      include: ['test-integration/**/*.test.ts'],
+      fileParallelism: false,
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
+    },
+  });
+}
 
 export function packageTestConfig() {
   return defineConfig({

@@ -31,4 +31,11 @@ const off = esm.registerHooks(recorder);
 await cjs.lambda((x) => x).execute(1);
 off();
 assert.equal(recorder.executions.length, 1, 'hooks registered through ESM see CommonJS executions');
+// The Redis subpath loads in both formats and shares the root's classes.
+const esmRedis = await import('@tta/primitives/redis');
+const cjsRedis = require('@tta/primitives/redis');
+for (const redis of [esmRedis, cjsRedis]) {
+  assert.equal(typeof redis.RedisCacheStore, 'function');
+  assert.throws(() => new redis.RedisCircuitBreakerStore({}), TypeError);
+}
 console.log('dist smoke test: ok');

@@ -51,6 +51,7 @@ export type {
   RejectionEvent,
   RetryEvent,
   RouteEvent,
+  StoreErrorEvent,
   TimeoutEvent,
 } from './hooks/events.js';
 export type { ExecutionInfo, PrimitiveHooks, RegisterHooksOptions } from './hooks/hooks.js';
@@ -73,6 +74,9 @@ export {
 export {
   type Admission,
   admit,
+  applyOperation,
+  type CircuitOperation,
+  type CircuitOutcome,
   type CircuitPolicy,
   type CircuitSnapshot,
   CLOSED,

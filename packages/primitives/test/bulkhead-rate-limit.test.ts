@@ -201,3 +201,25 @@ describe('RateLimitPrimitive', () => {
     ).toThrow(RangeError);
   });
 });
+
+describe('RateLimitPrimitive with a failing store', () => {
+  it('fails open with a store-error event', async () => {
+    const recorder = withHooks(createRecordingHooks());
+    const limiter = new RateLimitPrimitive(
+      lambda((n: number) => n),
+      {
+        tokensPerInterval: 1,
+        intervalMs: 1000,
+        store: { reserve: () => Promise.reject(new Error('down')), release: () => {} },
+      },
+    );
+    try {
+      await expect(limiter.execute(1)).resolves.toBe(1);
+      expect(recorder.events).toMatchObject([
+        { type: 'store-error', store: 'rate-limit', operation: 'reserve' },
+      ]);
+    } finally {
+      recorder.off();
+    }
+  });
+});

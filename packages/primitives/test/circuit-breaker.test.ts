@@ -293,3 +293,25 @@ describe('CircuitBreakerPrimitive cancellation', () => {
     expect(breaker.state).toBe('closed');
   });
 });
+
+describe('CircuitBreakerPrimitive with a failing store', () => {
+  it('fails open: calls still run, and store-error events report the outage', async () => {
+    const recorder = withHooks(createRecordingHooks());
+    const down = () => Promise.reject(new Error('store unreachable'));
+    const breaker = new CircuitBreakerPrimitive(
+      new MockPrimitive<number, number>({ impl: (n) => n }),
+      {
+        store: { get: down, apply: down, reset: down },
+      },
+    );
+    try {
+      await expect(breaker.execute(7)).resolves.toBe(7);
+      expect(recorder.events.map((e) => e.type === 'store-error' && e.operation)).toEqual([
+        'admit',
+        'success',
+      ]);
+    } finally {
+      recorder.off();
+    }
+  });
+});

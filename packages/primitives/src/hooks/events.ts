@@ -66,6 +66,14 @@ export interface CacheErrorEvent extends PrimitiveEventBase {
   readonly error: unknown;
 }
 
+/** A shared state store (circuit breaker, rate limiter) failed; the primitive failed open. */
+export interface StoreErrorEvent extends PrimitiveEventBase {
+  readonly type: 'store-error';
+  readonly store: 'circuit-breaker' | 'rate-limit';
+  readonly operation: string;
+  readonly error: unknown;
+}
+
 /** A saga step's compensation ran (`status: 'compensated'`) or failed (`'failed'`, with `error`). */
 export interface CompensationEvent extends PrimitiveEventBase {
   readonly type: 'compensation';
@@ -98,7 +106,8 @@ export type PrimitiveEvent =
   | CacheErrorEvent
   | CompensationEvent
   | RouteEvent
-  | RejectionEvent;
+  | RejectionEvent
+  | StoreErrorEvent;
 
 /** The event type names. */
 export type PrimitiveEventType = PrimitiveEvent['type'];

@@ -1,21 +1,32 @@
-import { type CircuitSnapshot, CLOSED, type Transition } from './circuit-state.js';
+import {
+  applyOperation,
+  type CircuitOperation,
+  type CircuitOutcome,
+  type CircuitPolicy,
+  type CircuitSnapshot,
+  CLOSED,
+} from './circuit-state.js';
 
 /**
- * Where circuit state lives. The in-memory store is the default; a shared store (Redis, in
- * `@tta/primitives/redis`) lets every replica see the same circuit. Methods may answer
- * synchronously or with a promise.
+ * Where circuit state lives. The in-memory store is the default; `RedisCircuitBreakerStore` (in
+ * `@tta/primitives/redis`) lets every replica see the same circuit. `apply` must be atomic per
+ * key and follow `applyOperation`'s semantics. Methods may answer synchronously or with a promise.
  */
 export interface CircuitBreakerStore {
   /** The current snapshot of circuit `key` (closed if unknown). */
   get(key: string): CircuitSnapshot | Promise<CircuitSnapshot>;
   /**
-   * Atomically replaces the snapshot of `key` by `transition(current).next` and returns
-   * `[previous, transition's result]`. Must not interleave with another update of the same key.
+   * The snapshot, synchronously, if the store can tell without I/O. Lets a breaker skip the store
+   * entirely on a closed circuit. Omit it in stores that live elsewhere.
    */
-  update<T>(
+  peek?(key: string): CircuitSnapshot;
+  /** Atomically applies `operation` to circuit `key` at time `now` (epoch ms). */
+  apply(
     key: string,
-    transition: (current: CircuitSnapshot) => Transition<T>,
-  ): [CircuitSnapshot, T] | Promise<[CircuitSnapshot, T]>;
+    operation: CircuitOperation,
+    policy: CircuitPolicy,
+    now: number,
+  ): CircuitOutcome | Promise<CircuitOutcome>;
   /** Sets `key` back to closed. */
   reset(key: string): void | Promise<void>;
 }
@@ -37,14 +48,20 @@ export class InMemoryCircuitBreakerStore implements CircuitBreakerStore {
     return this.#circuits.get(key) ?? CLOSED;
   }
 
-  update<T>(
+  peek(key: string): CircuitSnapshot {
+    return this.get(key);
+  }
+
+  apply(
     key: string,
-    transition: (current: CircuitSnapshot) => Transition<T>,
-  ): [CircuitSnapshot, T] {
+    operation: CircuitOperation,
+    policy: CircuitPolicy,
+    now: number,
+  ): CircuitOutcome {
     const current = this.get(key);
-    const { next, result } = transition(current);
+    const { next, result } = applyOperation(current, operation, policy, now);
     if (next !== current) this.#circuits.set(key, next);
-    return [current, result];
+    return { previous: current.state, next: next.state, admission: result };
   }
 
   reset(key: string): void {

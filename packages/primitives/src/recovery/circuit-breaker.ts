@@ -10,16 +10,7 @@ import {
   requirePrimitive,
 } from '../internal/validate.js';
 import { type CircuitBreakerStore, InMemoryCircuitBreakerStore } from './circuit-breaker-store.js';
-import {
-  type Admission,
-  admit,
-  type CircuitPolicy,
-  type CircuitSnapshot,
-  recordFailure,
-  recordSuccess,
-  releaseTrial,
-  type Transition,
-} from './circuit-state.js';
+import type { Admission, CircuitOperation, CircuitPolicy } from './circuit-state.js';
 
 /** Options of {@link CircuitBreakerPrimitive}. */
 export interface CircuitBreakerOptions extends PrimitiveOptions {
@@ -43,6 +34,7 @@ export interface CircuitBreakerOptions extends PrimitiveOptions {
 }
 
 const ALLOWED: Admission = Object.freeze({ allowed: true, trial: false });
+const ADMIT: CircuitOperation = Object.freeze({ kind: 'admit' });
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return value instanceof Promise;
@@ -100,8 +92,8 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
    * store, the state this breaker last saw (use `getState()` for a fresh read).
    */
   get state(): CircuitState {
-    const snapshot = this.#store.get(this.key);
-    if (!isPromise(snapshot)) this.#lastKnown = snapshot.state;
+    const snapshot = this.#store.peek?.(this.key);
+    if (snapshot !== undefined) this.#lastKnown = snapshot.state;
     return this.#lastKnown;
   }
 
@@ -119,11 +111,9 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   }
 
   protected run(input: I, context: WorkflowContext): Promise<O> {
-    const snapshot = this.#store.get(this.key);
     // Fast path: a closed circuit admits without a state change, so no store update is needed.
-    if (!isPromise(snapshot) && snapshot.state === 'closed')
-      return this.#call(ALLOWED, input, context);
-    const admitted = this.#update(context, (s) => admit(s, this.#policy, Date.now()));
+    if (this.#store.peek?.(this.key).state === 'closed') return this.#call(ALLOWED, input, context);
+    const admitted = this.#apply(ADMIT, context);
     return isPromise(admitted)
       ? admitted.then((admission) => this.#call(admission, input, context))
       : this.#call(admitted, input, context);
@@ -139,12 +129,8 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
         return done === undefined ? value : done.then(() => value);
       },
       (error: unknown) => {
-        const failed = this.#isFailure(error);
-        const now = Date.now();
-        const done = this.#update(context, (s) => ({
-          next: failed ? recordFailure(s, this.#policy, trial, now) : releaseTrial(s, trial),
-          result: undefined,
-        }));
+        const kind = this.#isFailure(error) ? 'failure' : 'release';
+        const done = this.#apply({ kind, trial }, context);
         if (isPromise(done)) {
           return done.then(() => {
             throw error;
@@ -158,36 +144,38 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   #recordSuccess(context: WorkflowContext, trial: boolean): Promise<unknown> | undefined {
     if (!trial) {
       // The common case: a success on a closed circuit with no failures changes nothing.
-      const snapshot = this.#store.get(this.key);
-      if (!isPromise(snapshot) && snapshot.state === 'closed' && snapshot.failures === 0)
+      const snapshot = this.#store.peek?.(this.key);
+      if (snapshot !== undefined && snapshot.state === 'closed' && snapshot.failures === 0)
         return undefined;
     }
-    const done = this.#update(context, (s) => ({
-      next: recordSuccess(s, this.#policy, trial),
-      result: undefined,
-    }));
+    const done = this.#apply({ kind: 'success', trial }, context);
     return isPromise(done) ? done : undefined;
   }
 
-  /** Applies a transition through the store and reports any state change. */
-  #update<T>(
-    context: WorkflowContext,
-    transition: (s: CircuitSnapshot) => Transition<T>,
-  ): T | Promise<T> {
-    let after: CircuitState | undefined;
-    const wrapped = (s: CircuitSnapshot): Transition<T> => {
-      const t = transition(s);
-      after = t.next.state;
-      return t;
+  /**
+   * Applies an operation through the store and reports any state change. A failing store fails
+   * open (the call is allowed) with a `store-error` event: a breaker must not take the workflow
+   * down with it.
+   */
+  #apply(operation: CircuitOperation, context: WorkflowContext): Admission | Promise<Admission> {
+    const report = (o: { previous: CircuitState; next: CircuitState; admission: Admission }) => {
+      this.#lastKnown = o.next;
+      this.#changed(o.previous, o.next, context);
+      return o.admission;
     };
-    const done = (previous: CircuitSnapshot, result: T): T => {
-      const next = after ?? previous.state;
-      this.#lastKnown = next;
-      if (previous.state !== next) this.#changed(previous.state, next, context);
-      return result;
+    const failOpen = (error: unknown): Admission => {
+      this.emit(
+        { type: 'store-error', store: 'circuit-breaker', operation: operation.kind, error },
+        context,
+      );
+      return ALLOWED;
     };
-    const applied = this.#store.update(this.key, wrapped);
-    return isPromise(applied) ? applied.then(([p, r]) => done(p, r)) : done(applied[0], applied[1]);
+    try {
+      const outcome = this.#store.apply(this.key, operation, this.#policy, Date.now());
+      return isPromise(outcome) ? outcome.then(report, failOpen) : report(outcome);
+    } catch (error) {
+      return failOpen(error);
+    }
   }
 
   #changed(from: CircuitState, to: CircuitState, context: WorkflowContext): void {

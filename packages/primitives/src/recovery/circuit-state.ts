@@ -9,7 +9,7 @@ export interface CircuitSnapshot {
   readonly successes: number;
   /** Trial calls in flight while half-open. */
   readonly inFlight: number;
-  /** Epoch ms the circuit last opened (0 if never). */
+  /** Epoch ms the circuit last opened, or went half-open (0 if never). */
   readonly openedAt: number;
 }
 
@@ -112,6 +112,40 @@ export function recordFailure(
 export function releaseTrial(s: CircuitSnapshot, trial: boolean): CircuitSnapshot {
   if (s.state === 'half-open' && trial && s.inFlight > 0) return { ...s, inFlight: s.inFlight - 1 };
   return s;
+}
+
+/** What a breaker asks its store to do. */
+export type CircuitOperation =
+  | { readonly kind: 'admit' }
+  | { readonly kind: 'success'; readonly trial: boolean }
+  | { readonly kind: 'failure'; readonly trial: boolean }
+  | { readonly kind: 'release'; readonly trial: boolean };
+
+/** What a store reports after applying an operation. */
+export interface CircuitOutcome {
+  readonly previous: CircuitState;
+  readonly next: CircuitState;
+  /** For `admit`: whether the call may run. Other operations report "allowed". */
+  readonly admission: Admission;
+}
+
+/** Applies one operation to a snapshot: the reference semantics every store must implement. */
+export function applyOperation(
+  s: CircuitSnapshot,
+  op: CircuitOperation,
+  policy: CircuitPolicy,
+  now: number,
+): Transition<Admission> {
+  switch (op.kind) {
+    case 'admit':
+      return admit(s, policy, now);
+    case 'success':
+      return { next: recordSuccess(s, policy, op.trial), result: ALLOWED };
+    case 'failure':
+      return { next: recordFailure(s, policy, op.trial, now), result: ALLOWED };
+    case 'release':
+      return { next: releaseTrial(s, op.trial), result: ALLOWED };
+  }
 }
 
 /** True for a value shaped like a snapshot (for stores reading untrusted data). */

@@ -67,20 +67,35 @@ export class RateLimitPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   }
 
   protected async run(input: I, context: WorkflowContext): Promise<O> {
-    const waitMs = await this.#store.reserve(this.key, Date.now(), this.#config);
+    let waitMs: number;
+    try {
+      waitMs = await this.#store.reserve(this.key, Date.now(), this.#config);
+    } catch (error) {
+      // A failing store fails open: the limiter must not take the workflow down with it.
+      this.emit({ type: 'store-error', store: 'rate-limit', operation: 'reserve', error }, context);
+      waitMs = 0;
+    }
     if (waitMs > 0) {
       if (waitMs > this.#maxWaitMs || waitMs >= context.remainingMs()) {
-        await this.#store.release(this.key, Date.now(), this.#config);
+        await this.#release(context);
         this.emit({ type: 'rejection', reason: 'rate-limited' }, context);
         throw new RateLimitExceededError(this.name, waitMs);
       }
       try {
         await sleep(waitMs, context.signal);
       } catch (error) {
-        await this.#store.release(this.key, Date.now(), this.#config);
+        await this.#release(context);
         throw error;
       }
     }
     return this.inner.execute(input, context);
+  }
+
+  async #release(context: WorkflowContext): Promise<void> {
+    try {
+      await this.#store.release(this.key, Date.now(), this.#config);
+    } catch (error) {
+      this.emit({ type: 'store-error', store: 'rate-limit', operation: 'release', error }, context);
+    }
   }
 }

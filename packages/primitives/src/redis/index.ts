@@ -1,0 +1,12 @@
+export type { RedisConnectionOptions, RedisStoreOptions } from './connection.js';
+export {
+  type CacheSerializer,
+  CorruptCacheEntryError,
+  RedisCacheStore,
+  type RedisCacheStoreOptions,
+} from './redis-cache-store.js';
+export {
+  RedisCircuitBreakerStore,
+  type RedisCircuitBreakerStoreOptions,
+} from './redis-circuit-breaker-store.js';
+export { RedisRateLimitStore, type RedisRateLimitStoreOptions } from './redis-rate-limit-store.js';

@@ -1,0 +1,179 @@
+import type { CircuitBreakerStore, CircuitState } from '@tta/primitives';
+import {
+  type CircuitOperation,
+  type CircuitOutcome,
+  type CircuitPolicy,
+  type CircuitSnapshot,
+  CLOSED,
+} from '@tta/primitives';
+import { connect, type RedisConnection, type RedisStoreOptions } from './connection.js';
+import { LuaScript, nowLua } from './lua-script.js';
+
+/** Options of {@link RedisCircuitBreakerStore}. */
+export type RedisCircuitBreakerStoreOptions = RedisStoreOptions & {
+  /**
+   * Whose clock times the recovery period: `'server'` (Redis's, the same for every replica) or
+   * `'client'` (each caller's `Date.now()`, for tests with fake dates). Default: `'server'`.
+   */
+  clock?: 'server' | 'client' | undefined;
+};
+
+// The state machine of `applyOperation` (circuit-state.ts), run atomically inside Redis.
+const APPLY = new LuaScript(`
+local key = KEYS[1]
+local op = ARGV[1]
+local trial = ARGV[2] == '1'
+local ft = tonumber(ARGV[3])
+local rt = tonumber(ARGV[4])
+local st = tonumber(ARGV[5])
+local hm = tonumber(ARGV[6])
+${nowLua(7)}
+local h = redis.call('HMGET', key, 's', 'f', 'sc', 'i', 'o')
+local state = h[1] or 'closed'
+local f = tonumber(h[2] or '0')
+local sc = tonumber(h[3] or '0')
+local i = tonumber(h[4] or '0')
+local o = tonumber(h[5] or '0')
+local prev = state
+local allowed = 1
+local istrial = 0
+local retry = 0
+if op == 'admit' then
+  if state == 'open' then
+    local waited = now - o
+    if waited < rt then
+      allowed = 0
+      retry = rt - waited
+    else
+      state = 'half-open'; sc = 0; i = 1; o = now; istrial = 1
+    end
+  elseif state == 'half-open' then
+    if i >= hm then
+      if now - o >= rt then
+        sc = 0; i = 1; o = now; istrial = 1
+      else
+        allowed = 0
+      end
+    else
+      i = i + 1; istrial = 1
+    end
+  end
+elseif op == 'success' then
+  if state == 'closed' then
+    f = 0
+  elseif state == 'half-open' and trial then
+    sc = sc + 1
+    if sc >= st then
+      state = 'closed'; f = 0; sc = 0; i = 0; o = 0
+    elseif i > 0 then
+      i = i - 1
+    end
+  end
+elseif op == 'failure' then
+  if state == 'closed' then
+    f = f + 1
+    if f >= ft then
+      state = 'open'; sc = 0; i = 0; o = now
+    end
+  elseif state == 'half-open' and trial then
+    state = 'open'; sc = 0; i = 0; o = now
+  end
+elseif op == 'release' then
+  if state == 'half-open' and trial and i > 0 then
+    i = i - 1
+  end
+end
+if state == 'closed' and f == 0 then
+  redis.call('DEL', key)
+else
+  redis.call('HSET', key, 's', state, 'f', f, 'sc', sc, 'i', i, 'o', o)
+end
+return {prev, state, allowed, istrial, tostring(retry)}
+`);
+
+const STATES = new Set<string>(['closed', 'open', 'half-open']);
+
+function asState(value: unknown): CircuitState {
+  if (typeof value !== 'string' || !STATES.has(value))
+    throw new TypeError(`Unexpected circuit state from Redis: ${String(value)}`);
+  return value as CircuitState;
+}
+
+/**
+ * Circuit breaker state in Redis: every replica using the same Redis, key prefix and breaker
+ * `key` sees one circuit, opened and closed together. Each operation is one atomic Lua script.
+ *
+ * @example
+ * ```ts
+ * const store = new RedisCircuitBreakerStore({ url: 'redis://127.0.0.1:6379' });
+ * const guarded = callProvider.withCircuitBreaker({ store, key: 'provider-x', failureThreshold: 5 });
+ * ```
+ */
+export class RedisCircuitBreakerStore implements CircuitBreakerStore {
+  readonly #connection: RedisConnection;
+  readonly #clock: 'server' | 'client';
+
+  constructor(options: RedisCircuitBreakerStoreOptions) {
+    this.#connection = connect('RedisCircuitBreakerStore', options);
+    this.#clock = options.clock ?? 'server';
+    if (this.#clock !== 'server' && this.#clock !== 'client') {
+      throw new TypeError("RedisCircuitBreakerStore: clock must be 'server' or 'client'");
+    }
+  }
+
+  #key(key: string): string {
+    return `${this.#connection.prefix}circuit:${key}`;
+  }
+
+  async get(key: string): Promise<CircuitSnapshot> {
+    const h = await this.#connection.client.hmget(this.#key(key), 's', 'f', 'sc', 'i', 'o');
+    if (h[0] === null) return CLOSED;
+    return {
+      state: asState(h[0]),
+      failures: Number(h[1]),
+      successes: Number(h[2]),
+      inFlight: Number(h[3]),
+      openedAt: Number(h[4]),
+    };
+  }
+
+  async apply(
+    key: string,
+    operation: CircuitOperation,
+    policy: CircuitPolicy,
+    now: number,
+  ): Promise<CircuitOutcome> {
+    const trial = operation.kind !== 'admit' && operation.trial ? '1' : '0';
+    const reply = (await APPLY.run(
+      this.#connection.client,
+      [this.#key(key)],
+      [
+        operation.kind,
+        trial,
+        policy.failureThreshold,
+        policy.recoveryTimeoutMs,
+        policy.successThreshold,
+        policy.halfOpenMaxCalls,
+        this.#clock === 'server' ? 'server' : now,
+      ],
+    )) as [string, string, number, number, string];
+    const [previous, next, allowed, isTrial, retryAfter] = reply;
+    return {
+      previous: asState(previous),
+      next: asState(next),
+      admission:
+        allowed === 1
+          ? { allowed: true, trial: isTrial === 1 }
+          : { allowed: false, retryAfterMs: Number(retryAfter) },
+    };
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.#connection.client.del(this.#key(key));
+  }
+
+  /** Quits the client if this store created it. */
+  close(): Promise<void> {
+    return this.#connection.close();
+  }
+}
