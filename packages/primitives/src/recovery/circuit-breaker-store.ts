@@ -61,7 +61,12 @@ export class InMemoryCircuitBreakerStore implements CircuitBreakerStore {
     const current = this.get(key);
     const { next, result } = applyOperation(current, operation, policy, now);
     if (next !== current) this.#circuits.set(key, next);
-    return { previous: current.state, next: next.state, admission: result };
+    return {
+      previous: current.state,
+      next: next.state,
+      admission: result,
+      failures: next.failures,
+    };
   }
 
   reset(key: string): void {

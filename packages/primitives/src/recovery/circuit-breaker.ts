@@ -10,7 +10,12 @@ import {
   requirePrimitive,
 } from '../internal/validate.js';
 import { type CircuitBreakerStore, InMemoryCircuitBreakerStore } from './circuit-breaker-store.js';
-import type { Admission, CircuitOperation, CircuitPolicy } from './circuit-state.js';
+import type {
+  Admission,
+  CircuitOperation,
+  CircuitOutcome,
+  CircuitPolicy,
+} from './circuit-state.js';
 
 /** Options of {@link CircuitBreakerPrimitive}. */
 export interface CircuitBreakerOptions extends PrimitiveOptions {
@@ -34,6 +39,10 @@ export interface CircuitBreakerOptions extends PrimitiveOptions {
 }
 
 const ALLOWED: Admission = Object.freeze({ allowed: true, trial: false });
+// Admitted by a remote store's closed circuit with no failures: a success would change nothing, so
+// skip that round trip. (A failure recorded by another caller meanwhile is then not reset by this
+// success; local stores re-check synchronously instead.)
+const ALLOWED_CLEAN: Admission = Object.freeze({ allowed: true, trial: false });
 const ADMIT: CircuitOperation = Object.freeze({ kind: 'admit' });
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
@@ -112,7 +121,9 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
 
   protected run(input: I, context: WorkflowContext): Promise<O> {
     // Fast path: a closed circuit admits without a state change, so no store update is needed.
-    if (this.#store.peek?.(this.key).state === 'closed') return this.#call(ALLOWED, input, context);
+    const peeked = this.#store.peek?.(this.key);
+    if (peeked?.state === 'closed')
+      return this.#call(peeked.failures === 0 ? ALLOWED_CLEAN : ALLOWED, input, context);
     const admitted = this.#apply(ADMIT, context);
     return isPromise(admitted)
       ? admitted.then((admission) => this.#call(admission, input, context))
@@ -125,6 +136,7 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     const trial = admission.trial;
     return this.inner.execute(input, context).then(
       (value) => {
+        if (admission === ALLOWED_CLEAN) return value;
         const done = this.#recordSuccess(context, trial);
         return done === undefined ? value : done.then(() => value);
       },
@@ -158,9 +170,11 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
    * down with it.
    */
   #apply(operation: CircuitOperation, context: WorkflowContext): Admission | Promise<Admission> {
-    const report = (o: { previous: CircuitState; next: CircuitState; admission: Admission }) => {
+    const report = (o: CircuitOutcome) => {
       this.#lastKnown = o.next;
       this.#changed(o.previous, o.next, context);
+      const clean = operation.kind === 'admit' && o.next === 'closed' && o.failures === 0;
+      if (clean && o.admission.allowed && !o.admission.trial) return ALLOWED_CLEAN;
       return o.admission;
     };
     const failOpen = (error: unknown): Admission => {

@@ -127,6 +127,8 @@ export interface CircuitOutcome {
   readonly next: CircuitState;
   /** For `admit`: whether the call may run. Other operations report "allowed". */
   readonly admission: Admission;
+  /** Consecutive failures after the operation (lets a breaker skip a no-op success update). */
+  readonly failures?: number;
 }
 
 /** Applies one operation to a snapshot: the reference semantics every store must implement. */

@@ -88,7 +88,7 @@ if state == 'closed' and f == 0 then
 else
   redis.call('HSET', key, 's', state, 'f', f, 'sc', sc, 'i', i, 'o', o)
 end
-return {prev, state, allowed, istrial, tostring(retry)}
+return {prev, state, allowed, istrial, tostring(retry), f}
 `);
 
 const STATES = new Set<string>(['closed', 'open', 'half-open']);
@@ -156,8 +156,8 @@ export class RedisCircuitBreakerStore implements CircuitBreakerStore {
         policy.halfOpenMaxCalls,
         this.#clock === 'server' ? 'server' : now,
       ],
-    )) as [string, string, number, number, string];
-    const [previous, next, allowed, isTrial, retryAfter] = reply;
+    )) as [string, string, number, number, string, number];
+    const [previous, next, allowed, isTrial, retryAfter, failures] = reply;
     return {
       previous: asState(previous),
       next: asState(next),
@@ -165,6 +165,7 @@ export class RedisCircuitBreakerStore implements CircuitBreakerStore {
         allowed === 1
           ? { allowed: true, trial: isTrial === 1 }
           : { allowed: false, retryAfterMs: Number(retryAfter) },
+      failures: Number(failures),
     };
   }
 
