@@ -49,7 +49,8 @@ export async function runScenario(
 
 export function formatResults(results: readonly ScenarioResult[], target: number): string {
   const rows = results.map((r) => {
-    const verdict = target === Number.POSITIVE_INFINITY ? '—' : r.ratio <= target ? 'ok' : `over ${target}x`;
+    const verdict =
+      target === Number.POSITIVE_INFINITY ? '—' : r.ratio <= target ? 'ok' : `over ${target}x`;
     return `| ${r.name} | ${r.plainNs.toFixed(0)} | ${r.ttaNs.toFixed(0)} | ${r.ratio.toFixed(2)}x | ${verdict} |`;
   });
   return [

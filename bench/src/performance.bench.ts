@@ -17,7 +17,11 @@ await cache.execute(prompt); // warm: every measured call is a hit
 
 /** Issue #4: a cache hit against a plain Map lookup. */
 export const performanceScenarios: Scenario[] = [
-  { name: 'cache hit (vs Map lookup)', plain: () => plainCacheHit(prompt), tta: () => cache.execute(prompt) },
+  {
+    name: 'cache hit (vs Map lookup)',
+    plain: () => plainCacheHit(prompt),
+    tta: () => cache.execute(prompt),
+  },
 ];
 
 /** 1000 concurrent identical misses: how many times the wrapped step runs, and how long it takes. */

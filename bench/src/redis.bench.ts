@@ -1,5 +1,14 @@
-import { CachePrimitive, CircuitBreakerPrimitive, lambda, RateLimitPrimitive } from '@tta/primitives';
-import { RedisCacheStore, RedisCircuitBreakerStore, RedisRateLimitStore } from '@tta/primitives/redis';
+import {
+  CachePrimitive,
+  CircuitBreakerPrimitive,
+  lambda,
+  RateLimitPrimitive,
+} from '@tta/primitives';
+import {
+  RedisCacheStore,
+  RedisCircuitBreakerStore,
+  RedisRateLimitStore,
+} from '@tta/primitives/redis';
 import { Redis } from 'ioredis';
 import { startRedis } from '../../packages/primitives/test-integration/redis-server.js';
 import { formatResults, runScenario, type Scenario } from './harness.js';
@@ -21,23 +30,41 @@ export async function redisRoundTrips(): Promise<string> {
   const rateStore = new RedisRateLimitStore({ url: server.url });
   try {
     await raw.set('bench:raw', 'value');
-    const cache = new CachePrimitive(lambda(async (q: string) => q), { store: cacheStore });
+    const cache = new CachePrimitive(
+      lambda(async (q: string) => q),
+      { store: cacheStore },
+    );
     await cache.execute('prompt');
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const breaker = new CircuitBreakerPrimitive(lambda(async (q: string) => q), { store: breakerStore });
-    const limiter = new RateLimitPrimitive(lambda(async (q: string) => q), {
-      tokensPerInterval: 1_000_000_000,
-      intervalMs: 1000,
-      store: rateStore,
-    });
+    const breaker = new CircuitBreakerPrimitive(
+      lambda(async (q: string) => q),
+      { store: breakerStore },
+    );
+    const limiter = new RateLimitPrimitive(
+      lambda(async (q: string) => q),
+      {
+        tokensPerInterval: 1_000_000_000,
+        intervalMs: 1000,
+        store: rateStore,
+      },
+    );
     const plainGet = () => raw.get('bench:raw');
     const scenarios: Scenario[] = [
       { name: 'Redis cache hit (1 GET)', plain: plainGet, tta: () => cache.execute('prompt') },
-      { name: 'Redis breaker call, closed (1 script)', plain: plainGet, tta: () => breaker.execute('x') },
-      { name: 'Redis rate-limited call (1 script)', plain: plainGet, tta: () => limiter.execute('x') },
+      {
+        name: 'Redis breaker call, closed (1 script)',
+        plain: plainGet,
+        tta: () => breaker.execute('x'),
+      },
+      {
+        name: 'Redis rate-limited call (1 script)',
+        plain: plainGet,
+        tta: () => limiter.execute('x'),
+      },
     ];
     const results = [];
-    for (const scenario of scenarios) results.push(await runScenario(scenario, { rounds: 5, iterations: 2000 }));
+    for (const scenario of scenarios)
+      results.push(await runScenario(scenario, { rounds: 5, iterations: 2000 }));
     return `Redis round trips (plain = one raw ioredis GET on loopback):\n${formatResults(results, Number.POSITIVE_INFINITY)}`;
   } finally {
     raw.disconnect();

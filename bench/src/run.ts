@@ -7,9 +7,13 @@ import { redisRoundTrips } from './redis.bench.js';
 const TARGET_RATIO = 3;
 const filter = process.argv[2];
 const matches = (name: string) => filter === undefined || name.includes(filter);
-const scenarios = [...coreScenarios, ...recoveryScenarios, ...performanceScenarios].filter((s) => matches(s.name));
+const scenarios = [...coreScenarios, ...recoveryScenarios, ...performanceScenarios].filter((s) =>
+  matches(s.name),
+);
 
-console.log(`TTA.dev benchmarks — Node ${process.version}, ${process.arch}; ratio = TTA time / plain async time`);
+console.log(
+  `TTA.dev benchmarks — Node ${process.version}, ${process.arch}; ratio = TTA time / plain async time`,
+);
 const results: ScenarioResult[] = [];
 for (const scenario of scenarios) {
   const result = await runScenario(scenario);
