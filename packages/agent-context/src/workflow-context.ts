@@ -331,12 +331,50 @@ export class WorkflowContext {
     inherit?: boolean | undefined;
   }): WorkflowContext {
     const inherit = options.inherit ?? true;
+    return this.#derive({
+      deadline: inherit
+        ? earlier(this.deadline, optionalTime('deadline', options.deadline))
+        : options.deadline,
+      signal: optionalSignal(options.signal),
+      signalParent: inherit
+        ? this.#ownSignal !== undefined
+          ? this
+          : this.#signalParent
+        : undefined,
+    });
+  }
+
+  /**
+   * The same context (sharing records, checkpoints and cancellation, like `withCancellation`) with
+   * other W3C trace fields. Tracing hooks use it so a step's `traceId`/`spanId` are its real span's.
+   *
+   * @example
+   * ```ts
+   * const traced = ctx.withTrace({ traceId: span.traceId, spanId: span.spanId, parentSpanId });
+   * ```
+   */
+  withTrace(trace: {
+    traceId: string;
+    spanId: string;
+    parentSpanId?: string | undefined;
+    traceFlags?: number | undefined;
+  }): WorkflowContext {
+    return this.#derive({
+      traceId: optionalTraceId(trace.traceId),
+      spanId: optionalSpanId('spanId', trace.spanId),
+      parentSpanId: optionalSpanId('parentSpanId', trace.parentSpanId),
+      traceFlags: trace.traceFlags === undefined ? this.traceFlags : traceFlags(trace.traceFlags),
+    });
+  }
+
+  /** A context sharing this one's identity, records and checkpoints, with some fields replaced. */
+  #derive(changes: Partial<ContextFields>): WorkflowContext {
     const fields: ContextFields = {
       workflowId: this.workflowId,
       sessionId: this.sessionId,
       userId: this.userId,
       agentId: this.agentId,
-      correlationId: this.#correlationId,
+      correlationId: this.correlationId,
       causationId: this.causationId,
       traceId: this.traceId,
       spanId: this.spanId,
@@ -347,22 +385,15 @@ export class WorkflowContext {
       baggage: this.baggage,
       tags: this.tags,
       startTime: this.startTime,
-      deadline: inherit
-        ? earlier(this.deadline, optionalTime('deadline', options.deadline))
-        : options.deadline,
-      signal: optionalSignal(options.signal),
-      signalParent: inherit
-        ? this.#ownSignal !== undefined
-          ? this
-          : this.#signalParent
-        : undefined,
+      deadline: this.deadline,
+      signal: this.#ownSignal,
+      signalParent: this.#signalParent,
+      ...changes,
     };
     const derived = new (WorkflowContext as unknown as DerivingConstructor)(undefined, fields);
     // Checkpoints are shared too: they describe the same unit of work.
     this.#checkpoints ??= [];
     derived.#checkpoints = this.#checkpoints;
-    // Keep one correlation id even if neither side had generated it yet.
-    derived.#correlationId = this.correlationId;
     return derived;
   }
 

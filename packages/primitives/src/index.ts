@@ -43,6 +43,7 @@ export type {
   CircuitStateChangeEvent,
   CompensationEvent,
   FallbackEvent,
+  LlmCallEvent,
   PrimitiveEvent,
   PrimitiveEventBase,
   PrimitiveEventInit,
@@ -56,6 +57,7 @@ export type {
 } from './hooks/events.js';
 export type { ExecutionInfo, PrimitiveHooks, RegisterHooksOptions } from './hooks/hooks.js';
 export { registerHooks } from './hooks/registry.js';
+export { type LlmCallReport, reportLlmCall } from './hooks/report-llm-call.js';
 export { type CacheOptions, CachePrimitive, type CacheStats } from './performance/cache.js';
 export {
   type CacheEntry,

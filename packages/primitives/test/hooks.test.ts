@@ -205,3 +205,47 @@ describe('registerHooks', () => {
     expect(() => registerHooks(null as never)).toThrow(TypeError);
   });
 });
+
+describe('hooks passing a context to next', () => {
+  it('runs the step (and later hooks) with the context the hook passes', async () => {
+    const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const seenByInner: WorkflowContext[] = [];
+    const seenByStep: (WorkflowContext | undefined)[] = [];
+    const outer = withHooks<PrimitiveHooks>({
+      aroundExecute: (info, next) =>
+        next(info.context.withTrace({ traceId: TRACE, spanId: '00f067aa0ba902b7' })),
+    });
+    const inner = withHooks<PrimitiveHooks>({
+      aroundExecute: (info, next) => {
+        seenByInner.push(info.context);
+        return next();
+      },
+    });
+    const step = lambda((n: number, ctx: WorkflowContext) => {
+      seenByStep.push(ctx, currentContext());
+      return n;
+    });
+    try {
+      const ctx = WorkflowContext.create({ state: { shared: true } });
+      await step.execute(1, ctx);
+      expect(seenByInner[0]?.spanId).toBe('00f067aa0ba902b7');
+      expect(seenByStep[0]?.traceId).toBe(TRACE);
+      expect(seenByStep[1]).toBe(seenByStep[0]);
+      expect(seenByStep[0]?.state).toBe(ctx.state);
+    } finally {
+      outer.off();
+      inner.off();
+    }
+  });
+
+  it('ignores a non-context passed to next', async () => {
+    const hooks = withHooks<PrimitiveHooks>({
+      aroundExecute: (_info, next) => next('nope' as never),
+    });
+    try {
+      await expect(inc.execute(1)).resolves.toBe(2);
+    } finally {
+      hooks.off();
+    }
+  });
+});

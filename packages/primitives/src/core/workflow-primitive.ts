@@ -82,7 +82,12 @@ export abstract class WorkflowPrimitive<in I, out O> {
         : runWithContext(ctx, () => this.#invoke(input, ctx));
     }
     const info: ExecutionInfo = { primitive: this, input, context: ctx };
-    const hooked = () => runAroundHooks(info, () => this.#invoke(input, ctx));
+    const hooked = () =>
+      runAroundHooks(info, (stepContext) =>
+        stepContext === ctx
+          ? this.#invoke(input, ctx)
+          : runWithContext(stepContext, () => this.#invoke(input, stepContext)),
+      );
     return active === ctx ? hooked() : runWithContext(ctx, hooked);
   }
 

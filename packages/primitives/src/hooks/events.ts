@@ -74,6 +74,29 @@ export interface StoreErrorEvent extends PrimitiveEventBase {
   readonly error: unknown;
 }
 
+/**
+ * A call to a language model, reported by the step that made it (`reportLlmCall`), for the
+ * OpenTelemetry GenAI conventions. `prompt` and `completion` are only exported when an
+ * observability hook is told to capture content.
+ */
+export interface LlmCallEvent extends PrimitiveEventBase {
+  readonly type: 'llm-call';
+  /** The provider, e.g. `'openai'`, `'anthropic'`, `'ollama'` (`gen_ai.provider.name`). */
+  readonly provider: string;
+  /** The model requested (`gen_ai.request.model`). */
+  readonly model: string;
+  /** `'chat'` (default), `'text_completion'`, `'embeddings'`… (`gen_ai.operation.name`). */
+  readonly operation: string;
+  /** The model that answered, if the provider says (`gen_ai.response.model`). */
+  readonly responseModel?: string | undefined;
+  readonly inputTokens?: number | undefined;
+  readonly outputTokens?: number | undefined;
+  /** Why generation stopped, e.g. `'stop'`, `'length'`. */
+  readonly finishReason?: string | undefined;
+  readonly prompt?: unknown;
+  readonly completion?: unknown;
+}
+
 /** A saga step's compensation ran (`status: 'compensated'`) or failed (`'failed'`, with `error`). */
 export interface CompensationEvent extends PrimitiveEventBase {
   readonly type: 'compensation';
@@ -107,7 +130,8 @@ export type PrimitiveEvent =
   | CompensationEvent
   | RouteEvent
   | RejectionEvent
-  | StoreErrorEvent;
+  | StoreErrorEvent
+  | LlmCallEvent;
 
 /** The event type names. */
 export type PrimitiveEventType = PrimitiveEvent['type'];

@@ -32,9 +32,14 @@ export interface PrimitiveHooks {
    * any async-local state) active while the step runs: nested executions happen inside `next()`.
    * Call `next()` once and return (or await) its promise. Calling it more than once returns the
    * same promise; not calling it still runs the step; the value returned is ignored in favour
-   * of the step's own outcome.
+   * of the step's own outcome. Pass a context to `next` to run the step with it instead (for
+   * example `info.context.withTrace(...)` so the step sees its span's ids); hooks registered
+   * later see that context in their `info`.
    */
-  aroundExecute?(info: ExecutionInfo, next: () => Promise<unknown>): Promise<unknown>;
+  aroundExecute?(
+    info: ExecutionInfo,
+    next: (context?: WorkflowContext) => Promise<unknown>,
+  ): Promise<unknown>;
   /** Receives every event (retry, fallback, timeout, circuit state, cache, compensation, route). */
   onEvent?(event: PrimitiveEvent): void;
 }

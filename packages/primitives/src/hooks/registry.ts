@@ -1,3 +1,4 @@
+import { WorkflowContext } from '@tta/agent-context';
 import type { PrimitiveEvent } from './events.js';
 import type { ExecutionInfo, PrimitiveHooks, RegisterHooksOptions } from './hooks.js';
 
@@ -78,26 +79,39 @@ export function hasEventListeners(): boolean {
   return registry.listeners.length > 0;
 }
 
-/** Runs `step` inside every `aroundExecute` hook, first registered outermost. */
-export function runAroundHooks<T>(info: ExecutionInfo, step: () => Promise<T>): Promise<T> {
+/**
+ * Runs `step` inside every `aroundExecute` hook, first registered outermost. A hook may hand the
+ * next level (and finally the step) a different context.
+ */
+export function runAroundHooks<T>(
+  info: ExecutionInfo,
+  step: (context: WorkflowContext) => Promise<T>,
+): Promise<T> {
   const around = registry.around;
-  let next: () => Promise<T> = step;
-  for (let i = around.length - 1; i >= 0; i--) {
-    const registration = around[i] as Registration;
-    const inner = next;
-    next = () => guardAround(registration, info, inner);
-  }
-  return next();
+  const level = (index: number, levelInfo: ExecutionInfo): Promise<T> => {
+    const registration = around[index];
+    if (registration === undefined) return step(levelInfo.context);
+    return guardAround(registration, levelInfo, (context) =>
+      level(
+        index + 1,
+        context === undefined || context === levelInfo.context
+          ? levelInfo
+          : { ...levelInfo, context },
+      ),
+    );
+  };
+  return level(0, info);
 }
 
 function guardAround<T>(
   registration: Registration,
   info: ExecutionInfo,
-  step: () => Promise<T>,
+  step: (context: WorkflowContext | undefined) => Promise<T>,
 ): Promise<T> {
   let outcome: Promise<T> | undefined;
-  const next = (): Promise<T> => {
-    outcome ??= step();
+  const next = (context?: WorkflowContext): Promise<T> => {
+    // Anything but a WorkflowContext is ignored: a buggy hook cannot break the step.
+    outcome ??= step(context instanceof WorkflowContext ? context : undefined);
     return outcome;
   };
   let wrapped: Promise<unknown>;
