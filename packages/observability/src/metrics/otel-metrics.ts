@@ -1,0 +1,77 @@
+import {
+  type Attributes,
+  type Counter,
+  type Gauge,
+  type Histogram,
+  type Meter,
+  type MeterProvider,
+  metrics,
+  type UpDownCounter,
+} from '@opentelemetry/api';
+import { METRICS, type MetricKey } from './metric-names.js';
+import type { Labels, MetricsSink } from './metrics-sink.js';
+
+type Instrument = Counter | Histogram | Gauge | UpDownCounter;
+
+/**
+ * Records through an OpenTelemetry meter. Instruments are created on first use, and again if the
+ * global meter provider changes (instruments made before an app registers its provider stay silent).
+ */
+export class OtelMetricsSink implements MetricsSink {
+  readonly #explicitProvider: MeterProvider | undefined;
+  readonly #version: string;
+  #provider: MeterProvider | undefined;
+  #meter: Meter | undefined;
+  #instruments = new Map<MetricKey, Instrument>();
+
+  constructor(provider: MeterProvider | undefined, version: string) {
+    this.#explicitProvider = provider;
+    this.#version = version;
+  }
+
+  add(metric: MetricKey, value: number, labels: Labels): void {
+    (this.#instrument(metric) as Counter).add(value, labels as Attributes);
+  }
+
+  record(metric: MetricKey, value: number, labels: Labels): void {
+    (this.#instrument(metric) as Histogram).record(value, labels as Attributes);
+  }
+
+  set(metric: MetricKey, value: number, labels: Labels): void {
+    (this.#instrument(metric) as Gauge).record(value, labels as Attributes);
+  }
+
+  #instrument(metric: MetricKey): Instrument {
+    const provider = this.#explicitProvider ?? metrics.getMeterProvider();
+    if (provider !== this.#provider || this.#meter === undefined) {
+      this.#provider = provider;
+      this.#meter = provider.getMeter('@tta/observability', this.#version);
+      this.#instruments = new Map();
+    }
+    let instrument = this.#instruments.get(metric);
+    if (instrument === undefined) {
+      instrument = create(this.#meter, metric);
+      this.#instruments.set(metric, instrument);
+    }
+    return instrument;
+  }
+}
+
+function create(meter: Meter, key: MetricKey): Instrument {
+  const d = METRICS[key];
+  const options = {
+    description: d.help,
+    ...('unit' in d ? { unit: d.unit } : {}),
+    ...('buckets' in d ? { advice: { explicitBucketBoundaries: [...d.buckets] } } : {}),
+  };
+  switch (d.kind) {
+    case 'counter':
+      return meter.createCounter(d.otel, options);
+    case 'histogram':
+      return meter.createHistogram(d.otel, options);
+    case 'gauge':
+      return meter.createGauge(d.otel, options);
+    case 'updown':
+      return meter.createUpDownCounter(d.otel, options);
+  }
+}

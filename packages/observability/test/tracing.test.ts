@@ -1,0 +1,235 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  CachePrimitive,
+  CircuitBreakerPrimitive,
+  lambda,
+  parallel,
+  RetryPrimitive,
+  RouterPrimitive,
+  reportLlmCall,
+  sequential,
+  WorkflowContext,
+} from '@tta/primitives';
+import { MockPrimitive } from '@tta/primitives/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parentId, tracing, tree } from './otel-setup.js';
+
+let t: ReturnType<typeof tracing>;
+afterEach(async () => {
+  await t?.stop();
+});
+
+const step = (name: string) => lambda((x: number) => x + 1, { name });
+
+describe('spans', () => {
+  it('one span per execution, nested as composed, named "<type> <name>" with tta.* attributes', async () => {
+    t = tracing();
+    const flow = sequential(step('a'), parallel(step('b'), step('c')));
+    const ctx = WorkflowContext.create({ workflowId: 'wf-1', sessionId: 's-1' });
+    await flow.execute(1, ctx);
+    expect(tree(t.spans())).toBe(
+      [
+        'sequential SequentialPrimitive',
+        '  lambda a',
+        '  parallel ParallelPrimitive',
+        '    lambda b',
+        '    lambda c',
+      ].join('\n'),
+    );
+    const b = t.byName('lambda b');
+    const c = t.byName('lambda c');
+    expect(parentId(b)).toBe(t.byName('parallel ParallelPrimitive').spanContext().spanId);
+    expect(parentId(c)).toBe(parentId(b));
+    expect(b.attributes).toMatchObject({
+      'tta.primitive.type': 'lambda',
+      'tta.primitive.name': 'b',
+      'tta.workflow.id': 'wf-1',
+      'tta.session_id': 's-1',
+      'tta.correlation_id': ctx.correlationId,
+    });
+    expect(new Set(t.spans().map((s) => s.spanContext().traceId)).size).toBe(1);
+    expect(t.spans().every((s) => s.status.code === 0)).toBe(true);
+  });
+
+  it('retry: one child span per attempt, failed attempts ERROR, the retry span OK when it succeeds', async () => {
+    t = tracing();
+    const flaky = new MockPrimitive<number, number>({ name: 'flaky', returns: 7, failTimes: 2 });
+    await new RetryPrimitive(flaky, { initialDelayMs: 0, name: 'retry-flaky' }).execute(1);
+    const attempts = t.spans().filter((s) => s.name === 'mock flaky');
+    expect(attempts.map((s) => [s.attributes['tta.retry.attempt'], s.status.code])).toEqual([
+      [1, 2],
+      [2, 2],
+      [3, 0],
+    ]);
+    const retry = t.byName('retry retry-flaky');
+    expect(retry.status.code).toBe(0);
+    expect(attempts.every((s) => parentId(s) === retry.spanContext().spanId)).toBe(true);
+    expect(retry.events.map((e) => e.name)).toEqual(['tta.retry', 'tta.retry']);
+  });
+
+  it('errors: status ERROR and error.type on every span they cross, the exception recorded once', async () => {
+    t = tracing();
+    const failing = lambda(
+      (_: number): number => {
+        throw new RangeError('bad input');
+      },
+      { name: 'fails' },
+    );
+    await sequential(step('ok'), failing)
+      .execute(1)
+      .catch(() => {});
+    const inner = t.byName('lambda fails');
+    const outer = t.byName('sequential SequentialPrimitive');
+    for (const span of [inner, outer]) {
+      expect(span.status).toMatchObject({ code: 2, message: 'bad input' });
+      expect(span.attributes['error.type']).toBe('RangeError');
+    }
+    expect(inner.events.filter((e) => e.name === 'exception')).toHaveLength(1);
+    expect(outer.events.filter((e) => e.name === 'exception')).toHaveLength(0);
+  });
+
+  it('a span user code starts inside a step is a child of that step', async () => {
+    t = tracing();
+    const withUserSpan = lambda(
+      async (x: number) =>
+        t.tracer.startActiveSpan('user work', async (span) => {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          span.end();
+          return x;
+        }),
+      { name: 'outer' },
+    );
+    await withUserSpan.execute(1);
+    expect(parentId(t.byName('user work'))).toBe(t.byName('lambda outer').spanContext().spanId);
+  });
+
+  it('the step context carries the real span ids, so toHeaders continues the trace', async () => {
+    t = tracing();
+    let seen: WorkflowContext | undefined;
+    const probe = lambda(
+      (x: number, ctx: WorkflowContext) => {
+        seen = ctx;
+        return x;
+      },
+      { name: 'probe' },
+    );
+    await sequential(step('first'), probe).execute(1);
+    const span = t.byName('lambda probe');
+    expect(seen?.traceId).toBe(span.spanContext().traceId);
+    expect(seen?.spanId).toBe(span.spanContext().spanId);
+    expect(seen?.parentSpanId).toBe(parentId(span));
+    expect(seen?.toHeaders().traceparent).toBe(
+      `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`,
+    );
+  });
+
+  it('traceparent round-trip over a real HTTP request between two in-process services', async () => {
+    t = tracing();
+    const downstream = sequential(step('parse'), step('answer'));
+    const server = createServer(async (req, res) => {
+      const ctx = WorkflowContext.fromHeaders(req.headers, { workflowId: 'downstream' });
+      res.end(String(await downstream.execute(1, ctx)));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      const callService = lambda(
+        async (_: number, ctx: WorkflowContext) =>
+          Number(await (await fetch(url, { headers: { ...ctx.toHeaders() } })).text()),
+        { name: 'call-downstream' },
+      );
+      await expect(sequential(step('prepare'), callService).execute(1)).resolves.toBe(3);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const caller = t.byName('lambda call-downstream');
+    const remoteRoot = t
+      .spans()
+      .find(
+        (s) => s.attributes['tta.workflow.id'] === 'downstream' && s.name.startsWith('sequential'),
+      );
+    expect(remoteRoot?.spanContext().traceId).toBe(caller.spanContext().traceId);
+    expect(parentId(remoteRoot as never)).toBe(caller.spanContext().spanId);
+    expect(t.byName('lambda answer').spanContext().traceId).toBe(caller.spanContext().traceId);
+  });
+
+  it('router, cache and circuit attributes', async () => {
+    t = tracing();
+    const router = new RouterPrimitive({
+      name: 'pick',
+      routes: { a: step('route-a') },
+      select: () => 'a',
+    });
+    await router.execute(1);
+    expect(t.byName('router pick').attributes['tta.router.route']).toBe('a');
+
+    const cache = new CachePrimitive(step('cached'), { name: 'memo' });
+    await cache.execute(1);
+    await cache.execute(1);
+    expect(
+      t
+        .spans()
+        .filter((s) => s.name === 'cache memo')
+        .map((s) => s.attributes['tta.cache.hit']),
+    ).toEqual([false, true]);
+
+    const breaker = new CircuitBreakerPrimitive(new MockPrimitive({ throws: new Error('down') }), {
+      name: 'guard',
+      failureThreshold: 1,
+    });
+    await breaker.execute(1).catch(() => {});
+    expect(t.byName('circuit-breaker guard').attributes['tta.circuit.state']).toBe('open');
+  });
+
+  it('LLM steps get gen_ai.* attributes; prompts are not captured by default', async () => {
+    t = tracing();
+    const ask = lambda(
+      async (prompt: string) => {
+        reportLlmCall({
+          provider: 'openai',
+          model: 'gpt-4o-mini',
+          responseModel: 'gpt-4o-mini-2024',
+          inputTokens: 12,
+          outputTokens: 5,
+          finishReason: 'stop',
+          prompt,
+          completion: 'hi',
+        });
+        return 'hi';
+      },
+      { name: 'ask' },
+    );
+    await ask.execute('secret prompt');
+    const span = t.byName('lambda ask');
+    expect(span.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.system': 'openai',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'gen_ai.response.model': 'gpt-4o-mini-2024',
+      'gen_ai.usage.input_tokens': 12,
+      'gen_ai.usage.output_tokens': 5,
+      'gen_ai.response.finish_reasons': ['stop'],
+    });
+    expect(JSON.stringify(span.attributes)).not.toContain('secret prompt');
+  });
+
+  it('captures prompts and completions when asked', async () => {
+    t = tracing({ captureContent: true });
+    const ask = lambda(async (prompt: string) => {
+      reportLlmCall({
+        provider: 'ollama',
+        model: 'llama3',
+        prompt: [{ role: 'user', content: prompt }],
+        completion: 'ok',
+      });
+      return 'ok';
+    });
+    await ask.execute('hello');
+    expect(t.spans()[0]?.attributes['gen_ai.input.messages']).toBe(
+      '[{"role":"user","content":"hello"}]',
+    );
+    expect(t.spans()[0]?.attributes['gen_ai.output.messages']).toBe('ok');
+  });
+});
