@@ -33,10 +33,26 @@ export interface ObservabilityHooksOptions {
 
 const CIRCUIT_STATE_VALUE = { closed: 0, open: 1, 'half-open': 2 } as const;
 
-/** The OTel context a new span is started in: the active span, or the workflow context's remote parent. */
-function parentContext(ctx: WorkflowContext): Context {
+/** What the hooks keep about one running execution, keyed by the context its step runs with. */
+interface ExecutionState {
+  readonly span: Span;
+  /** Attempts started so far (retry executions only). */
+  attempts: number;
+  readonly isRetry: boolean;
+  /** GenAI metric attributes once the step reported an LLM call. */
+  llm?: Labels;
+}
+
+/**
+ * The OTel context a new span is started in: the active span; else the span of the execution
+ * whose context this is (works without a context manager); else the workflow context's remote
+ * parent (a context from `fromHeaders`, or a child of a traced context).
+ */
+function parentContext(ctx: WorkflowContext, owner: ExecutionState | undefined): Context {
   const active = otelContext.active();
-  if (trace.getSpan(active) !== undefined || ctx.traceId === undefined) return active;
+  if (trace.getSpan(active) !== undefined) return active;
+  if (owner !== undefined) return trace.setSpan(active, owner.span);
+  if (ctx.traceId === undefined) return active;
   const spanId = ctx.parentSpanId ?? ctx.spanId;
   if (spanId === undefined) return active;
   return trace.setSpanContext(active, {
@@ -81,16 +97,15 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
       ? new PromClientMetricsSink(options.registry)
       : new OtelMetricsSink(options.meterProvider, SCOPE_VERSION);
   const captureContent = options.captureContent ?? false;
-  // Retry spans count their attempts; attempts are the retry span's child spans.
-  const retryAttempts = new WeakMap<Span, number>();
+  // Each execution's step runs with its own derived context, so events find their execution.
+  const executions = new WeakMap<WorkflowContext, ExecutionState>();
   // An error is recorded as an exception only on the first span it fails.
   const recordedErrors = new WeakSet<object>();
-  // Spans marked as LLM calls by a `llm-call` event, with their GenAI metric attributes.
-  const llmSpans = new WeakMap<Span, Labels>();
 
   function startSpan(info: ExecutionInfo): { span: Span; parent: Context } {
     const { primitive, context: ctx } = info;
-    const parent = parentContext(ctx);
+    const owner = executions.get(ctx);
+    const parent = parentContext(ctx, owner);
     const parentSpan = trace.getSpan(parent);
     const attributes: Record<string, string | number> = {
       [ATTR.primitiveType]: primitive.type,
@@ -100,21 +115,26 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
     if (ctx.workflowId !== undefined) attributes[ATTR.workflowId] = ctx.workflowId;
     if (ctx.sessionId !== undefined) attributes[ATTR.sessionId] = ctx.sessionId;
     if (ctx.agentId !== undefined) attributes[ATTR.agentId] = ctx.agentId;
-    if (parentSpan !== undefined && retryAttempts.has(parentSpan)) {
-      const attempt = (retryAttempts.get(parentSpan) ?? 0) + 1;
-      retryAttempts.set(parentSpan, attempt);
-      attributes[ATTR.retryAttempt] = attempt;
+    // A retry's attempts are the executions started with the retry's own context.
+    if (owner?.isRetry === true && (parentSpan === undefined || parentSpan === owner.span)) {
+      owner.attempts++;
+      attributes[ATTR.retryAttempt] = owner.attempts;
     }
     const span = tracer.startSpan(
       `${primitive.type} ${primitive.name}`,
       { kind: SpanKind.INTERNAL, attributes },
       parent,
     );
-    if (primitive.type === 'retry') retryAttempts.set(span, 0);
     return { span, parent };
   }
 
-  function end(span: Span, labels: Labels, started: number, error?: { value: unknown }): void {
+  function end(
+    state: ExecutionState,
+    labels: Labels,
+    started: number,
+    error?: { value: unknown },
+  ): void {
+    const span = state.span;
     const seconds = (performance.now() - started) / 1000;
     const status = error === undefined ? 'success' : 'error';
     if (error !== undefined) {
@@ -133,7 +153,7 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
         if (isObject) recordedErrors.add(value);
       }
     }
-    const llm = llmSpans.get(span);
+    const llm = state.llm;
     if (llm !== undefined)
       metrics.record(
         'llmDuration',
@@ -146,7 +166,11 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
     metrics.record('duration', seconds, { ...labels, status });
   }
 
-  function onLlmCall(event: LlmCallEvent, span: Span | undefined): void {
+  function onLlmCall(
+    event: LlmCallEvent,
+    state: ExecutionState | undefined,
+    span: Span | undefined,
+  ): void {
     const labels: Record<string, string> = {
       [ATTR.genAiOperation]: event.operation,
       [ATTR.genAiProvider]: event.provider,
@@ -159,8 +183,8 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
         ...labels,
         'gen_ai.token.type': 'output',
       });
+    if (state !== undefined) state.llm = labels;
     if (span === undefined) return;
-    llmSpans.set(span, labels);
     span.setAttributes({ ...labels, [ATTR.genAiSystem]: event.provider });
     if (event.responseModel !== undefined)
       span.setAttribute(ATTR.genAiResponseModel, event.responseModel);
@@ -185,7 +209,8 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
       const { span, parent } = startSpan(info);
       const parentSpanId = trace.getSpan(parent)?.spanContext().spanId;
       const sc = span.spanContext();
-      // While the step runs, its context carries the span's real ids (for ctx.toHeaders()).
+      // While the step runs, its context carries the span's real ids (for ctx.toHeaders()); it
+      // is always a context of its own, so events can be traced back to this execution.
       const stepContext = span.isRecording()
         ? info.context.withTrace({
             traceId: sc.traceId,
@@ -193,25 +218,28 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
             parentSpanId,
             traceFlags: sc.traceFlags,
           })
-        : info.context;
+        : info.context.withCancellation({});
+      const state: ExecutionState = { span, attempts: 0, isRetry: info.primitive.type === 'retry' };
+      executions.set(stepContext, state);
       metrics.add('active', 1, labels);
       const started = performance.now();
       return otelContext
         .with(trace.setSpan(parent, span), () => next(stepContext))
         .then(
           (value) => {
-            end(span, labels, started);
+            end(state, labels, started);
             return value;
           },
           (error: unknown) => {
-            end(span, labels, started, { value: error });
+            end(state, labels, started, { value: error });
             throw error;
           },
         );
     },
 
     onEvent(event: PrimitiveEvent) {
-      const span = trace.getActiveSpan();
+      const state = executions.get(event.context);
+      const span = state?.span ?? trace.getActiveSpan();
       const labels: Labels = {
         primitive_type: event.primitive.type,
         primitive_name: event.primitive.name,
@@ -272,7 +300,7 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
           });
           break;
         case 'llm-call':
-          onLlmCall(event, span);
+          onLlmCall(event, state, span);
           break;
       }
     },

@@ -10,9 +10,9 @@ import { registerHooks } from '@tta/primitives';
 import { createObservabilityHooks, type ObservabilityHooksOptions } from '../src/index.js';
 
 /** A real tracer provider exporting to memory, hooks registered; `stop()` undoes it all. */
-export function tracing(options: ObservabilityHooksOptions = {}) {
-  const contextManager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(contextManager);
+export function tracing(options: ObservabilityHooksOptions = {}, { contextManager = true } = {}) {
+  if (contextManager)
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const unregister = registerHooks(

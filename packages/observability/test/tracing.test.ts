@@ -52,6 +52,32 @@ describe('spans', () => {
     expect(t.spans().every((s) => s.status.code === 0)).toBe(true);
   });
 
+  it('nests correctly even without an OpenTelemetry context manager', async () => {
+    t = tracing({}, { contextManager: false });
+    const flaky = new MockPrimitive<number, number>({ name: 'flaky', returns: 1, failTimes: 1 });
+    await sequential(
+      step('a'),
+      parallel(step('b'), new RetryPrimitive(flaky, { initialDelayMs: 0 })),
+    ).execute(1);
+    expect(tree(t.spans())).toBe(
+      [
+        'sequential SequentialPrimitive',
+        '  lambda a',
+        '  parallel ParallelPrimitive',
+        '    lambda b',
+        '    retry RetryPrimitive',
+        '      mock flaky [ERROR]',
+        '      mock flaky',
+      ].join('\n'),
+    );
+    expect(
+      t
+        .spans()
+        .filter((s) => s.name === 'mock flaky')
+        .map((s) => s.attributes['tta.retry.attempt']),
+    ).toEqual([1, 2]);
+  });
+
   it('retry: one child span per attempt, failed attempts ERROR, the retry span OK when it succeeds', async () => {
     t = tracing();
     const flaky = new MockPrimitive<number, number>({ name: 'flaky', returns: 7, failTimes: 2 });
