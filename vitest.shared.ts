@@ -9,6 +9,7 @@ export const sourceAliases = [
   { find: /^@tta\/primitives\/testing$/, replacement: src('primitives/src/testing/index.ts') },
   { find: /^@tta\/primitives\/redis$/, replacement: src('primitives/src/redis/index.ts') },
   { find: /^@tta\/primitives$/, replacement: src('primitives/src/index.ts') },
+  { find: /^@tta\/observability\/setup$/, replacement: src('observability/src/setup/index.ts') },
   { find: /^@tta\/observability$/, replacement: src('observability/src/index.ts') },
 ];
 

@@ -1,0 +1,6 @@
+export {
+  type ObservabilityHandle,
+  type PrometheusOptions,
+  type SetupObservabilityOptions,
+  setupObservability,
+} from './setup-observability.js';
