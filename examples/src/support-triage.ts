@@ -3,6 +3,7 @@ import {
   lambda,
   parallel,
   RouterPrimitive,
+  reportLlmCall,
   sequential,
   type WorkflowContext,
 } from '@tta/primitives';
@@ -78,10 +79,19 @@ export interface Usage {
   tokens: number;
 }
 
-/** Records token usage so the caller can report the run's cost. */
-function addTokens(ctx: WorkflowContext, inputTokens: number, outputTokens: number): void {
+/** Records token usage for the run's total, and reports the call to observability (GenAI conventions). */
+function addTokens(
+  ctx: WorkflowContext,
+  out: { model: string; inputTokens: number; outputTokens: number },
+): void {
   const usage = ctx.state.usage as Usage | undefined;
-  if (usage !== undefined) usage.tokens += inputTokens + outputTokens;
+  if (usage !== undefined) usage.tokens += out.inputTokens + out.outputTokens;
+  reportLlmCall({
+    provider: 'fake',
+    model: out.model,
+    inputTokens: out.inputTokens,
+    outputTokens: out.outputTokens,
+  });
 }
 
 /**
@@ -101,7 +111,7 @@ export function buildTriageWorkflow(models = createModels()) {
   const classify = lambda(
     async (ticket: Ticket, ctx: WorkflowContext): Promise<Intent> => {
       const out = await classifier.complete(`intent: ${ticket.text}`, ctx.signal);
-      addTokens(ctx, out.inputTokens, out.outputTokens);
+      addTokens(ctx, out);
       return out.text as Intent;
     },
     { name: 'classify-intent' },
@@ -110,7 +120,7 @@ export function buildTriageWorkflow(models = createModels()) {
   const sentiment = lambda(
     async (ticket: Ticket, ctx: WorkflowContext): Promise<Sentiment> => {
       const out = await classifier.complete(`sentiment: ${ticket.text}`, ctx.signal);
-      addTokens(ctx, out.inputTokens, out.outputTokens);
+      addTokens(ctx, out);
       return out.text as Sentiment;
     },
     { name: 'sentiment' },
@@ -131,7 +141,7 @@ export function buildTriageWorkflow(models = createModels()) {
     lambda(
       async (a: Analysed, ctx: WorkflowContext): Promise<Drafted> => {
         const out = await writer.complete(`${topic}: ${a.ticket.text}`, ctx.signal);
-        addTokens(ctx, out.inputTokens, out.outputTokens);
+        addTokens(ctx, out);
         const reply = out.text.replace('{orders}', a.orderIds.join(', ') || '(none given)');
         return { ...a, reply, escalated: false };
       },
@@ -174,5 +184,5 @@ export function buildTriageWorkflow(models = createModels()) {
     { name: 'format' },
   );
 
-  return sequential(normalize, analyse, route, escalate, format);
+  return sequential({ name: 'support-triage' }, normalize, analyse, route, escalate, format);
 }

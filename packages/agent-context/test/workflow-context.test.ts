@@ -389,9 +389,23 @@ describe('withCancellation', () => {
 describe('withTrace', () => {
   it('replaces the trace fields and shares everything else', () => {
     const controller = new AbortController();
-    const ctx = WorkflowContext.create({ workflowId: 'wf', state: { a: 1 }, signal: controller.signal });
-    const traced = ctx.withTrace({ traceId: TRACE, spanId: SPAN, parentSpanId: 'b7ad6b7169203331', traceFlags: 1 });
-    expect(traced).toMatchObject({ traceId: TRACE, spanId: SPAN, parentSpanId: 'b7ad6b7169203331', workflowId: 'wf' });
+    const ctx = WorkflowContext.create({
+      workflowId: 'wf',
+      state: { a: 1 },
+      signal: controller.signal,
+    });
+    const traced = ctx.withTrace({
+      traceId: TRACE,
+      spanId: SPAN,
+      parentSpanId: 'b7ad6b7169203331',
+      traceFlags: 1,
+    });
+    expect(traced).toMatchObject({
+      traceId: TRACE,
+      spanId: SPAN,
+      parentSpanId: 'b7ad6b7169203331',
+      workflowId: 'wf',
+    });
     expect(traced.correlationId).toBe(ctx.correlationId);
     expect(traced.toHeaders().traceparent).toBe(`00-${TRACE}-${SPAN}-01`);
     traced.state.a = 2;

@@ -156,3 +156,13 @@ describe('mocks and assignability', () => {
     expectTypeOf(length).toExtend<WorkflowPrimitive<string, number | string>>();
   });
 });
+
+describe('named sequential', () => {
+  test('an options object first keeps the chain checked', () => {
+    expectTypeOf(sequential({ name: 'measure' }, length, isEven)).toEqualTypeOf<
+      SequentialPrimitive<string, boolean>
+    >();
+    // @ts-expect-error still checked step by step
+    sequential({ name: 'bad' }, length, length);
+  });
+});

@@ -74,3 +74,12 @@ describe('sequential composition', () => {
     expect(() => new SequentialPrimitive([trim, {} as never])).toThrow(/steps\[1\]/);
   });
 });
+
+describe('named sequential()', () => {
+  it('takes an options object first and stays one step when nested', async () => {
+    const named = sequential({ name: 'measure' }, trim, length);
+    expect(named.name).toBe('measure');
+    await expect(named.execute(' ab ')).resolves.toBe(2);
+    expect(sequential(named, double).steps).toEqual([named, double]);
+  });
+});

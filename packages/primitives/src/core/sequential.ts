@@ -68,7 +68,8 @@ export class SequentialPrimitive<I, O> extends WorkflowPrimitive<I, O> {
 
 /**
  * Composes steps in sequence, checking at compile time that each step accepts the previous
- * step's output. Nested unnamed sequences flatten.
+ * step's output. Nested unnamed sequences flatten. An options object first names the sequence
+ * (a named sequence stays one step, with its own span).
  *
  * @example
  * ```ts
@@ -76,12 +77,27 @@ export class SequentialPrimitive<I, O> extends WorkflowPrimitive<I, O> {
  *   lambda((q: string) => q.trim()),
  *   lambda((q: string) => q.length),
  * ); // SequentialPrimitive<string, number>
+ * const named = sequential({ name: 'measure' }, trim, count);
  * ```
  */
 export function sequential<const S extends readonly [AnyPrimitive, ...AnyPrimitive[]]>(
   ...steps: S & SequenceChain<S>
-): SequentialPrimitive<InputOf<S[0]>, OutputOf<Last<S>>> {
-  return new SequentialPrimitive(steps);
+): SequentialPrimitive<InputOf<S[0]>, OutputOf<Last<S>>>;
+export function sequential<const S extends readonly [AnyPrimitive, ...AnyPrimitive[]]>(
+  options: PrimitiveOptions,
+  ...steps: S & SequenceChain<S>
+): SequentialPrimitive<InputOf<S[0]>, OutputOf<Last<S>>>;
+export function sequential(...args: unknown[]): AnyPrimitive {
+  const [first, ...rest] = args;
+  if (
+    first !== undefined &&
+    !isWorkflowPrimitive(first) &&
+    typeof first === 'object' &&
+    first !== null
+  ) {
+    return new SequentialPrimitive(rest as AnyPrimitive[], first as PrimitiveOptions);
+  }
+  return new SequentialPrimitive(args as AnyPrimitive[]);
 }
 
 provideComposition('sequence', (steps) => new SequentialPrimitive(steps));
