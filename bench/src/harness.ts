@@ -5,6 +5,8 @@ export interface Scenario {
   plain: () => Promise<unknown>;
   /** The same work through primitives. */
   tta: () => Promise<unknown>;
+  /** Runs before the scenario (e.g. registers hooks); returns its undo. */
+  setup?: () => () => void | Promise<void>;
 }
 
 export interface ScenarioResult {
@@ -32,6 +34,18 @@ function median(values: number[]): number {
 export async function runScenario(
   scenario: Scenario,
   options = { rounds: 15, iterations: 20_000 },
+): Promise<ScenarioResult> {
+  const teardown = scenario.setup?.();
+  try {
+    return await measure(scenario, options);
+  } finally {
+    await teardown?.();
+  }
+}
+
+async function measure(
+  scenario: Scenario,
+  options: { rounds: number; iterations: number },
 ): Promise<ScenarioResult> {
   // Warm up both sides until the JIT has settled.
   await timeBatch(scenario.plain, options.iterations);

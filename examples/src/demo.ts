@@ -46,6 +46,7 @@ export async function runDemo(
       observability?.spans.reset();
       const result = await workflow.execute(ticket, contextFor(ticket));
       results.push(result);
+      await observability?.handle.forceFlush();
       print(`\n== ${ticket.id} (${ticket.customer}): "${ticket.text.trim()}"`);
       const lines = observability
         ? formatSpanTree(observability.spans.getFinishedSpans())

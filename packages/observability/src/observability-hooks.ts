@@ -9,7 +9,13 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { WorkflowContext } from '@tta/agent-context';
-import type { ExecutionInfo, LlmCallEvent, PrimitiveEvent, PrimitiveHooks } from '@tta/primitives';
+import type {
+  ExecutionInfo,
+  LlmCallEvent,
+  PrimitiveEvent,
+  PrimitiveHooks,
+  PrimitiveRef,
+} from '@tta/primitives';
 import { ATTR, errorType } from './attributes.js';
 import type { Labels, MetricsSink } from './metrics/metrics-sink.js';
 import { OtelMetricsSink } from './metrics/otel-metrics.js';
@@ -32,6 +38,13 @@ export interface ObservabilityHooksOptions {
 }
 
 const CIRCUIT_STATE_VALUE = { closed: 0, open: 1, 'half-open': 2 } as const;
+
+/** The metric labels of one primitive: without status, and with each status. */
+interface PrimitiveLabels {
+  readonly base: Labels;
+  readonly success: Labels;
+  readonly error: Labels;
+}
 
 /** What the hooks keep about one running execution, keyed by the context its step runs with. */
 interface ExecutionState {
@@ -97,14 +110,33 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
       ? new PromClientMetricsSink(options.registry)
       : new OtelMetricsSink(options.meterProvider, SCOPE_VERSION);
   const captureContent = options.captureContent ?? false;
-  // Each execution's step runs with its own derived context, so events find their execution.
-  const executions = new WeakMap<WorkflowContext, ExecutionState>();
+  // Each execution's step runs with its own derived context, so events find their execution. The
+  // state lives on that context under a key private to these hooks: a WeakMap insert per
+  // execution was the largest cost of the hooks.
+  const stateKey = Symbol('tta.observability.execution');
+  const stateOf = (ctx: WorkflowContext): ExecutionState | undefined =>
+    (ctx as unknown as Record<symbol, ExecutionState | undefined>)[stateKey];
   // An error is recorded as an exception only on the first span it fails.
   const recordedErrors = new WeakSet<object>();
+  // Label sets per primitive, built once: on Node 20 a spread that adds a key costs ~0.5 µs.
+  const labelCache = new WeakMap<object, PrimitiveLabels>();
+  function labelsOf(primitive: PrimitiveRef): PrimitiveLabels {
+    let cached = labelCache.get(primitive);
+    if (cached === undefined) {
+      const { type, name } = primitive;
+      cached = {
+        base: { primitive_type: type, primitive_name: name },
+        success: { primitive_type: type, primitive_name: name, status: 'success' },
+        error: { primitive_type: type, primitive_name: name, status: 'error' },
+      };
+      labelCache.set(primitive, cached);
+    }
+    return cached;
+  }
 
   function startSpan(info: ExecutionInfo): { span: Span; parent: Context } {
     const { primitive, context: ctx } = info;
-    const owner = executions.get(ctx);
+    const owner = stateOf(ctx);
     const parent = parentContext(ctx, owner);
     const parentSpan = trace.getSpan(parent);
     const attributes: Record<string, string | number> = {
@@ -130,13 +162,12 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
 
   function end(
     state: ExecutionState,
-    labels: Labels,
+    labels: PrimitiveLabels,
     started: number,
     error?: { value: unknown },
   ): void {
     const span = state.span;
     const seconds = (performance.now() - started) / 1000;
-    const status = error === undefined ? 'success' : 'error';
     if (error !== undefined) {
       const type = errorType(error.value);
       span.setStatus({
@@ -161,9 +192,10 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
         error === undefined ? llm : { ...llm, [ATTR.errorType]: errorType(error.value) },
       );
     span.end();
-    metrics.add('active', -1, labels);
-    metrics.add('executions', 1, { ...labels, status });
-    metrics.record('duration', seconds, { ...labels, status });
+    const withStatus = error === undefined ? labels.success : labels.error;
+    metrics.add('active', -1, labels.base);
+    metrics.add('executions', 1, withStatus);
+    metrics.record('duration', seconds, withStatus);
   }
 
   function onLlmCall(
@@ -202,10 +234,7 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
 
   return {
     aroundExecute(info, next) {
-      const labels: Labels = {
-        primitive_type: info.primitive.type,
-        primitive_name: info.primitive.name,
-      };
+      const labels = labelsOf(info.primitive);
       const { span, parent } = startSpan(info);
       const parentSpanId = trace.getSpan(parent)?.spanContext().spanId;
       const sc = span.spanContext();
@@ -220,8 +249,8 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
           })
         : info.context.withCancellation({});
       const state: ExecutionState = { span, attempts: 0, isRetry: info.primitive.type === 'retry' };
-      executions.set(stepContext, state);
-      metrics.add('active', 1, labels);
+      (stepContext as unknown as Record<symbol, ExecutionState>)[stateKey] = state;
+      metrics.add('active', 1, labels.base);
       const started = performance.now();
       return otelContext
         .with(trace.setSpan(parent, span), () => next(stepContext))
@@ -238,12 +267,9 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
     },
 
     onEvent(event: PrimitiveEvent) {
-      const state = executions.get(event.context);
+      const state = stateOf(event.context);
       const span = state?.span ?? trace.getActiveSpan();
-      const labels: Labels = {
-        primitive_type: event.primitive.type,
-        primitive_name: event.primitive.name,
-      };
+      const labels = labelsOf(event.primitive).base;
       switch (event.type) {
         case 'retry':
           metrics.add('retries', 1, labels);

@@ -37,6 +37,8 @@ describe('setupObservability', () => {
       expect((await fetch(handle.metricsUrl?.replace('/metrics', '/other') as string)).status).toBe(
         404,
       );
+      // Span export waits for resource detection: flush before reading the exporter.
+      await handle.forceFlush();
       expect(
         spans
           .getFinishedSpans()

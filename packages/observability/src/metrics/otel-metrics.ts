@@ -29,7 +29,16 @@ export class OtelMetricsSink implements MetricsSink {
     this.#version = version;
   }
 
+  // Executions in progress, counted here and reported when the SDK collects: cheaper than two
+  // up-down counter records (each hashing its attributes) per execution.
+  readonly #active = new Map<Labels, number>();
+
   add(metric: MetricKey, value: number, labels: Labels): void {
+    if (metric === 'active') {
+      this.#instrument(metric);
+      this.#active.set(labels, (this.#active.get(labels) ?? 0) + value);
+      return;
+    }
     (this.#instrument(metric) as Counter).add(value, labels as Attributes);
   }
 
@@ -50,10 +59,21 @@ export class OtelMetricsSink implements MetricsSink {
     }
     let instrument = this.#instruments.get(metric);
     if (instrument === undefined) {
-      instrument = create(this.#meter, metric);
+      instrument =
+        metric === 'active' ? this.#observeActive(this.#meter) : create(this.#meter, metric);
       this.#instruments.set(metric, instrument);
     }
     return instrument;
+  }
+
+  #observeActive(meter: Meter): Instrument {
+    const d = METRICS.active;
+    const gauge = meter.createObservableUpDownCounter(d.otel, { description: d.help });
+    gauge.addCallback((result) => {
+      for (const [labels, count] of this.#active) result.observe(count, labels as Attributes);
+    });
+    // Recorded through the map above, never directly.
+    return gauge as unknown as Instrument;
   }
 }
 

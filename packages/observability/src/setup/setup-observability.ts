@@ -40,6 +40,8 @@ export interface ObservabilityHandle {
   readonly enabled: boolean;
   /** Where Prometheus can scrape, when served. */
   readonly metricsUrl: string | undefined;
+  /** Exports every finished span and current metric now (e.g. before a serverless function returns). */
+  forceFlush(): Promise<void>;
   /** Flushes spans and metrics, frees the port, unregisters the hooks and the global providers. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export interface ObservabilityHandle {
 const DISABLED: ObservabilityHandle = Object.freeze({
   enabled: false,
   metricsUrl: undefined,
+  forceFlush: async () => {},
   shutdown: async () => {},
 });
 
@@ -171,6 +174,13 @@ export async function setupObservability(
   return {
     enabled: true,
     metricsUrl,
+    async forceFlush() {
+      // NodeSDK keeps its providers private; the globals it registered are them.
+      const tracerProvider = (
+        trace.getTracerProvider() as { getDelegate?: () => unknown }
+      ).getDelegate?.();
+      await Promise.all([flush(tracerProvider), flush(metrics.getMeterProvider())]);
+    },
     shutdown() {
       shutdown ??= (async () => {
         unregister();
@@ -184,6 +194,11 @@ export async function setupObservability(
       return shutdown;
     },
   };
+}
+
+async function flush(provider: unknown): Promise<void> {
+  const forceFlush = (provider as { forceFlush?: () => Promise<void> } | undefined)?.forceFlush;
+  if (typeof forceFlush === 'function') await forceFlush.call(provider);
 }
 
 /** Lets the process (or a test) set observability up again after a shutdown. */

@@ -146,9 +146,12 @@ export abstract class WorkflowPrimitive<in I, out O> {
   /** Sends an event to the registered hooks. Cheap when nothing listens. */
   protected emit(event: PrimitiveEventInit, context: WorkflowContext): void {
     if (!hasEventListeners()) return;
-    emitEvent({ ...event, primitive: this, context, time: Date.now() } as Parameters<
-      typeof emitEvent
-    >[0]);
+    // Object.assign, not a spread: a spread that adds keys is slow on Node 20.
+    emitEvent(
+      Object.assign({ primitive: this, context, time: Date.now() }, event) as Parameters<
+        typeof emitEvent
+      >[0],
+    );
   }
 
   #invoke(input: I, ctx: WorkflowContext): Promise<O> {

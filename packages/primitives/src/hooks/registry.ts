@@ -96,7 +96,7 @@ export function runAroundHooks<T>(
         index + 1,
         context === undefined || context === levelInfo.context
           ? levelInfo
-          : { ...levelInfo, context },
+          : { primitive: levelInfo.primitive, input: levelInfo.input, context },
       ),
     );
   };
