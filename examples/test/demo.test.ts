@@ -23,3 +23,25 @@ describe('support triage demo', () => {
     expect(output).toMatch(/router route-by-intent success/);
   });
 });
+
+describe('the Grafana dashboard', () => {
+  it('is valid JSON whose queries use only metric names the library exports', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { METRICS } = await import('@tta/observability');
+    const dashboard = JSON.parse(
+      await readFile(new URL('../../docs/grafana/tta-dashboard.json', import.meta.url), 'utf8'),
+    );
+    const known = new Set(Object.values(METRICS).map((m) => m.prometheus));
+    const used = new Set<string>();
+    for (const panel of dashboard.panels) {
+      for (const target of panel.targets) {
+        // Drop `by (…)` label lists; what is left of the tta_/gen_ai_ words are metric names.
+        const metricsOnly = target.expr.replace(/by \([^)]*\)/g, '');
+        for (const name of metricsOnly.match(/\b(?:tta|gen_ai)_[a-z_]+/g) ?? [])
+          used.add(name.replace(/_(bucket|sum|count)$/, ''));
+      }
+    }
+    expect(used.size).toBeGreaterThan(8);
+    for (const name of used) expect(known).toContain(name);
+  });
+});
