@@ -1,15 +1,15 @@
 import { lambda, parallel, sequential } from '@tta/primitives';
 import type { Scenario } from './harness.js';
 
-const steps = Array.from({ length: 10 }, (_, i) => async (x: number) => x + i);
+export const steps = Array.from({ length: 10 }, (_, i) => async (x: number) => x + i);
 
-async function plainChain(x: number): Promise<number> {
+export async function plainChain(x: number): Promise<number> {
   let value = x;
   for (const step of steps) value = await step(value);
   return value;
 }
 
-const chain = sequential(
+export const chain = sequential(
   ...(steps.map((fn, i) => lambda(fn, { name: `step-${i}` })) as [
     ReturnType<typeof lambda<number, number>>,
   ]),

@@ -13,20 +13,9 @@ import {
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import { createObservabilityHooks } from '@tta/observability';
-import { lambda, registerHooks, sequential } from '@tta/primitives';
+import { registerHooks } from '@tta/primitives';
+import { chain, plainChain } from './core.bench.js';
 import type { Scenario } from './harness.js';
-
-const steps = Array.from({ length: 10 }, (_, i) => async (x: number) => x + i);
-async function plainChain(x: number): Promise<number> {
-  let value = x;
-  for (const step of steps) value = await step(value);
-  return value;
-}
-const chain = sequential(
-  ...(steps.map((fn, i) => lambda(fn, { name: `step-${i}` })) as [
-    ReturnType<typeof lambda<number, number>>,
-  ]),
-);
 
 /** Accepts spans and drops them: measures the SDK's work, not an exporter's. */
 class DiscardingExporter implements SpanExporter {
