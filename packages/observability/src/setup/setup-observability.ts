@@ -53,9 +53,14 @@ const DISABLED: ObservabilityHandle = Object.freeze({
   shutdown: async () => {},
 });
 
+/** True for a "module not found" error, also when a loader wrapped it (its `cause` chain). */
 function isMissingModule(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
