@@ -1,5 +1,15 @@
 export { AbortScope } from './abort-scope.js';
 export { currentContext, runWithContext } from './async-context.js';
+export {
+  Budget,
+  type BudgetJSON,
+  type BudgetLimit,
+  type BudgetLimits,
+  type BudgetRemaining,
+  type BudgetSpent,
+  type Usage,
+} from './budget.js';
+export { BudgetExceededError } from './errors/budget-exceeded-error.js';
 export { isCancellationError, toCancellationError } from './errors/cancellation.js';
 export { CancelledError } from './errors/cancelled-error.js';
 export { DeadlineExceededError } from './errors/deadline-exceeded-error.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AbortScope } from './abort-scope.js';
+import { Budget, type BudgetJSON, type BudgetLimits, type Usage } from './budget.js';
 import { toCancellationError } from './errors/cancellation.js';
 import { DeadlineExceededError } from './errors/deadline-exceeded-error.js';
 import { InvalidContextError } from './errors/invalid-context-error.js';
@@ -67,6 +68,12 @@ export interface WorkflowContextInit {
   signal?: AbortSignal | AbortScope | undefined;
   /** Epoch milliseconds after which no new step starts. Default: none. */
   deadline?: number | undefined;
+  /**
+   * What the run may spend: limits (`{ maxTokens, maxCostUsd, maxDurationMs }`) or a `Budget` to
+   * share. In `child()`, limits make a sub-budget of the parent's. Default: none (unlimited, and
+   * `recordUsage` starts an unlimited budget to track spending).
+   */
+  budget?: BudgetLimits | Budget | undefined;
 }
 
 /**
@@ -98,6 +105,7 @@ export interface WorkflowContextJSON {
   startTime: number;
   checkpoints: Checkpoint[];
   deadline?: number;
+  budget?: BudgetJSON;
 }
 
 const CORRELATION_ID = /^[\x21-\x7e]{1,256}$/;
@@ -141,6 +149,7 @@ export class WorkflowContext {
   readonly deadline: number | undefined;
 
   #correlationId: string | undefined;
+  #budget: Budget | undefined;
   // Allocated on the first checkpoint: most contexts never record one.
   #checkpoints: Checkpoint[] | undefined;
   // Cancellation is a chain: this context's own signal plus its nearest ancestor that has one.
@@ -167,7 +176,10 @@ export class WorkflowContext {
     this.baggage = f.baggage;
     this.tags = f.tags;
     this.startTime = f.startTime;
-    this.deadline = f.deadline;
+    this.#budget = f.budget;
+    // A duration budget is a deadline too, so timeouts and retries plan with it.
+    this.deadline =
+      f.budget?.deadline === undefined ? f.deadline : earlier(f.deadline, f.budget.deadline);
     this.#ownSignal = f.signal;
     this.#signalParent = f.signalParent;
   }
@@ -205,11 +217,26 @@ export class WorkflowContext {
     return this.#combinedSignal;
   }
 
-  /** True once the signal (or an ancestor's) has aborted, or the deadline has passed. */
+  /** What this run may still spend, and has spent (shared with children). `undefined` without a budget. */
+  get budget(): Budget | undefined {
+    return this.#budget;
+  }
+
+  /**
+   * Records one model call's usage against the budget (and every enclosing budget). Without a
+   * budget, starts an unlimited one on this context so spending is still tracked.
+   */
+  recordUsage(usage: Usage): void {
+    this.#budget ??= new Budget({});
+    this.#budget.record(usage);
+  }
+
+  /** True once the signal (or an ancestor's) has aborted, the deadline has passed, or the budget is spent. */
   get isCancelled(): boolean {
     return (
       this.#abortedSignal() !== undefined ||
-      (this.deadline !== undefined && Date.now() >= this.deadline)
+      (this.deadline !== undefined && Date.now() >= this.deadline) ||
+      (this.#budget !== undefined && this.#budget.isExhausted)
     );
   }
 
@@ -221,8 +248,10 @@ export class WorkflowContext {
   throwIfCancelled(): void {
     const aborted = this.#abortedSignal();
     if (aborted !== undefined) throw toCancellationError(aborted.reason);
-    if (this.deadline !== undefined && Date.now() >= this.deadline)
+    this.#budget?.check();
+    if (this.deadline !== undefined && Date.now() >= this.deadline) {
       throw new DeadlineExceededError(this.deadline);
+    }
   }
 
   /** Milliseconds left before the deadline: `Infinity` without one, never below 0. */
@@ -305,6 +334,7 @@ export class WorkflowContext {
       deadline: earlier(this.deadline, optionalTime('deadline', o.deadline)),
       signal: optionalSignal(o.signal),
       signalParent: this.#ownSignal !== undefined ? this : this.#signalParent,
+      budget: o.budget === undefined ? this.#budget : subBudget(this.#budget, o.budget),
     };
     return new (WorkflowContext as unknown as DerivingConstructor)(undefined, fields);
   }
@@ -388,6 +418,7 @@ export class WorkflowContext {
       deadline: this.deadline,
       signal: this.#ownSignal,
       signalParent: this.#signalParent,
+      budget: this.#budget,
       ...changes,
     };
     const derived = new (WorkflowContext as unknown as DerivingConstructor)(undefined, fields);
@@ -457,6 +488,7 @@ export class WorkflowContext {
       startTime: this.startTime,
       checkpoints: this.checkpoints.map((c) => ({ ...c })),
     };
+    if (this.#budget !== undefined) json.budget = this.#budget.toJSON();
     for (const key of OPTIONAL_JSON_FIELDS) {
       const value = this[key];
       if (value !== undefined) (json as unknown as Record<string, unknown>)[key] = value;
@@ -498,6 +530,7 @@ export class WorkflowContext {
       startTime: data.startTime as number | undefined,
       deadline: data.deadline as number | undefined,
       signal: init?.signal,
+      budget: data.budget === undefined ? undefined : Budget.fromJSON(data.budget),
     });
     ctx.#checkpoints = checkpoints(data.checkpoints);
     return ctx;
@@ -543,6 +576,7 @@ interface ContextFields {
   deadline: number | undefined;
   signal: AbortSignal | AbortScope | undefined;
   signalParent: WorkflowContext | undefined;
+  budget: Budget | undefined;
 }
 
 type DerivingConstructor = new (init: undefined, fields: ContextFields) => WorkflowContext;
@@ -576,7 +610,19 @@ function validateInit(init: WorkflowContextInit | undefined): ContextFields {
     deadline: o.deadline,
     signal: o.signal,
     signalParent: undefined,
+    budget:
+      o.budget === undefined
+        ? undefined
+        : o.budget instanceof Budget
+          ? o.budget
+          : new Budget(o.budget),
   };
+}
+
+/** A child's budget: a sub-budget of the parent's, or (given a Budget) that budget itself. */
+function subBudget(parent: Budget | undefined, limits: BudgetLimits | Budget): Budget {
+  if (limits instanceof Budget) return limits;
+  return parent === undefined ? new Budget(limits) : parent.sub(limits);
 }
 
 /** Validates (and copies) every field a caller may set on a context or a child. */
@@ -597,6 +643,7 @@ function validateOverrides(o: WorkflowContextOverrides): WorkflowContextOverride
     tags: o.tags === undefined ? undefined : stringRecord('tags', o.tags, false),
     deadline: optionalTime('deadline', o.deadline),
     signal: optionalSignal(o.signal),
+    budget: o.budget,
   };
 }
 

@@ -1,5 +1,8 @@
 export {
   AbortScope,
+  Budget,
+  BudgetExceededError,
+  type BudgetLimits,
   CancelledError,
   currentContext,
   DeadlineExceededError,

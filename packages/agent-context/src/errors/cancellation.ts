@@ -2,11 +2,11 @@ import { CancelledError } from './cancelled-error.js';
 import { isTtaError } from './tta-error.js';
 
 // A timeout is not a cancellation: the caller did not ask to stop, so retries and fallbacks act on it.
-const CANCELLATION_CODES = new Set(['CANCELLED', 'DEADLINE_EXCEEDED']);
+const CANCELLATION_CODES = new Set(['CANCELLED', 'DEADLINE_EXCEEDED', 'BUDGET_EXCEEDED']);
 
 /**
  * True for errors that mean "stop", not "failed": {@link CancelledError},
- * `DeadlineExceededError`, or a DOM `AbortError`. A `TimeoutError` is not: a timed-out call may be
+ * `DeadlineExceededError`, `BudgetExceededError`, or a DOM `AbortError`. A `TimeoutError` is not: a timed-out call may be
  * retried or replaced.
  * Recovery primitives never retry or fall back on these.
  *

@@ -44,6 +44,8 @@ export class FallbackPrimitive<I, O> extends WorkflowPrimitive<I, O> {
       try {
         return await alternative.execute(input, context);
       } catch (error) {
+        // A spent budget is not a reason to try a (possibly pricier) alternative.
+        context.budget?.check(error);
         if (context.isCancelled || isCancellationError(error)) throw error;
         errors.push(error);
         const next = alternatives[i + 1];

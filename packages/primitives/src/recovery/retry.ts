@@ -113,6 +113,8 @@ export class RetryPrimitive<I, O> extends WorkflowPrimitive<I, O> {
       try {
         return await this.inner.execute(input, context);
       } catch (error) {
+        // A spent budget stops retrying at once: the failure is reported as the budget running out.
+        context.budget?.check(error);
         if (attempt > this.maxRetries || context.isCancelled || !this.#retryOn(error, attempt))
           throw error;
         const delayMs = this.delayFor(attempt, error);
