@@ -14,7 +14,21 @@ export { isCancellationError, toCancellationError } from './errors/cancellation.
 export { CancelledError } from './errors/cancelled-error.js';
 export { DeadlineExceededError } from './errors/deadline-exceeded-error.js';
 export { InvalidContextError } from './errors/invalid-context-error.js';
+export { MessageTooLargeError } from './errors/message-too-large-error.js';
 export { isTtaError, TtaError } from './errors/tta-error.js';
+export {
+  ConversationMemory,
+  type ConversationMemoryJSON,
+  type ConversationMemoryOptions,
+  type Message,
+  type MessageInput,
+  type MessageRole,
+} from './memory/conversation-memory.js';
+export {
+  approximateTokenCount,
+  createTiktokenCounter,
+  type TokenCounter,
+} from './memory/token-counter.js';
 export {
   BAGGAGE_MAX_BYTES,
   BAGGAGE_MAX_MEMBERS,

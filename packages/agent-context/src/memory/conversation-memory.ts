@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { InvalidContextError } from '../errors/invalid-context-error.js';
+import { MessageTooLargeError } from '../errors/message-too-large-error.js';
+import { approximateTokenCount, type TokenCounter } from './token-counter.js';
+
+/** Who said it. */
+export type MessageRole = 'system' | 'user' | 'assistant' | 'tool';
+
+/** What `add()` takes. */
+export interface MessageInput {
+  role: MessageRole;
+  content: string;
+  /** Tool name, or the speaker's name. */
+  name?: string | undefined;
+  /** Free-form data kept with the message. Default: `{}`. */
+  metadata?: Record<string, unknown> | undefined;
+  /** 0 (expendable) to 1 (keep): lower importance goes first when pruning. Default: 0.5. */
+  importance?: number | undefined;
+}
+
+/** A stored message. */
+export interface Message {
+  readonly id: string;
+  readonly role: MessageRole;
+  readonly content: string;
+  readonly name?: string;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly importance: number;
+  readonly tokenCount: number;
+  /** Epoch ms. */
+  readonly timestamp: number;
+}
+
+/** Options of {@link ConversationMemory}. */
+export interface ConversationMemoryOptions {
+  /** The conversation's token budget; pruning keeps the total at or under it. Required. */
+  maxTokens: number;
+  /** Counts a message's tokens. Default: `approximateTokenCount` (plus 4 per message for role and framing). */
+  tokenCounter?: TokenCounter | undefined;
+  /** Messages at the end always kept ahead of older ones (the recent turns). Default: 4. */
+  keepRecent?: number | undefined;
+  /** The session this conversation belongs to. Default: none. */
+  sessionId?: string | undefined;
+}
+
+/** The JSON form, for stores. */
+export interface ConversationMemoryJSON {
+  version: 1;
+  sessionId?: string;
+  maxTokens: number;
+  messages: Message[];
+}
+
+const ROLES = new Set<MessageRole>(['system', 'user', 'assistant', 'tool']);
+const MESSAGE_OVERHEAD_TOKENS = 4;
+
+/**
+ * A conversation kept within a token budget. After every `add()` the total fits `maxTokens`:
+ * pruning removes, in this order, (1) older messages outside the most recent `keepRecent`, lowest
+ * importance first and oldest first among equals, never system messages; (2) older recent
+ * messages, oldest first; (3) system messages, oldest first. The message just added is never
+ * pruned; a single message larger than the whole budget is rejected with `MessageTooLargeError`.
+ *
+ * @example
+ * ```ts
+ * const memory = new ConversationMemory({ maxTokens: 4000, sessionId: 's-1' });
+ * memory.add({ role: 'system', content: 'You are a helpful support agent.' });
+ * memory.add({ role: 'user', content: question });
+ * const messages = memory.messages(); // always within 4000 tokens
+ * ```
+ */
+export class ConversationMemory {
+  readonly maxTokens: number;
+  readonly keepRecent: number;
+  readonly sessionId: string | undefined;
+  readonly #count: TokenCounter;
+  #messages: Message[] = [];
+  #tokens = 0;
+
+  constructor(options: ConversationMemoryOptions) {
+    const {
+      maxTokens,
+      keepRecent = 4,
+      tokenCounter,
+    } = options ?? ({} as ConversationMemoryOptions);
+    if (!Number.isInteger(maxTokens) || maxTokens < 1) {
+      throw new RangeError(
+        `ConversationMemory: maxTokens must be an integer >= 1 (got ${String(maxTokens)})`,
+      );
+    }
+    if (!Number.isInteger(keepRecent) || keepRecent < 0) {
+      throw new RangeError(
+        `ConversationMemory: keepRecent must be an integer >= 0 (got ${String(keepRecent)})`,
+      );
+    }
+    if (tokenCounter !== undefined && typeof tokenCounter !== 'function') {
+      throw new TypeError('ConversationMemory: tokenCounter must be a function');
+    }
+    this.maxTokens = maxTokens;
+    this.keepRecent = keepRecent;
+    this.sessionId = options.sessionId;
+    const count = tokenCounter ?? approximateTokenCount;
+    this.#count = (text) => count(text) + MESSAGE_OVERHEAD_TOKENS;
+  }
+
+  /** Tokens of all messages held now (never more than `maxTokens`). */
+  get tokenCount(): number {
+    return this.#tokens;
+  }
+
+  /** The messages, oldest first. */
+  messages(): readonly Message[] {
+    return this.#messages;
+  }
+
+  /** Adds a message, then prunes to fit. Returns the stored message. */
+  add(input: MessageInput): Message {
+    if (typeof input !== 'object' || input === null || !ROLES.has(input.role)) {
+      throw new TypeError(`ConversationMemory: role must be one of ${[...ROLES].join(', ')}`);
+    }
+    if (typeof input.content !== 'string')
+      throw new TypeError('ConversationMemory: content must be a string');
+    const importance = input.importance ?? 0.5;
+    if (typeof importance !== 'number' || !(importance >= 0 && importance <= 1)) {
+      throw new RangeError('ConversationMemory: importance must be a number from 0 to 1');
+    }
+    const tokenCount = this.#count(input.content);
+    if (!Number.isFinite(tokenCount) || tokenCount < 0)
+      throw new TypeError('ConversationMemory: tokenCounter returned an invalid count');
+    if (tokenCount > this.maxTokens) throw new MessageTooLargeError(tokenCount, this.maxTokens);
+    const message: Message = {
+      id: randomUUID(),
+      role: input.role,
+      content: input.content,
+      ...(input.name === undefined ? {} : { name: input.name }),
+      metadata: { ...input.metadata },
+      importance,
+      tokenCount,
+      timestamp: Date.now(),
+    };
+    this.#messages.push(message);
+    this.#tokens += tokenCount;
+    this.#prune(message);
+    return message;
+  }
+
+  /** Removes every message. */
+  clear(): void {
+    this.#messages = [];
+    this.#tokens = 0;
+  }
+
+  #prune(added: Message): void {
+    if (this.#tokens <= this.maxTokens) return;
+    const all = this.#messages;
+    const recentFrom = Math.max(0, all.length - this.keepRecent);
+    const order = (m: Message, index: number): [number, number, number] => {
+      if (m.role === 'system') return [2, 0, index];
+      if (index >= recentFrom) return [1, 0, index];
+      return [0, m.importance, index];
+    };
+    const candidates = all
+      .map((m, index) => ({ m, key: order(m, index) }))
+      .filter(({ m }) => m !== added)
+      .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2]);
+    const removed = new Set<Message>();
+    for (const { m } of candidates) {
+      if (this.#tokens <= this.maxTokens) break;
+      removed.add(m);
+      this.#tokens -= m.tokenCount;
+    }
+    this.#messages = all.filter((m) => !removed.has(m));
+  }
+
+  toJSON(): ConversationMemoryJSON {
+    return {
+      version: 1,
+      ...(this.sessionId === undefined ? {} : { sessionId: this.sessionId }),
+      maxTokens: this.maxTokens,
+      messages: this.#messages.map((m) => ({ ...m, metadata: { ...m.metadata } })),
+    };
+  }
+
+  /** Restores a conversation saved with `toJSON()`; invalid data throws `InvalidContextError`. */
+  static fromJSON(json: unknown, options?: Partial<ConversationMemoryOptions>): ConversationMemory {
+    const data = json as Partial<ConversationMemoryJSON> | null;
+    if (
+      typeof data !== 'object' ||
+      data === null ||
+      data.version !== 1 ||
+      !Array.isArray(data.messages)
+    ) {
+      throw new InvalidContextError(
+        'conversation',
+        'is not a saved ConversationMemory (version 1)',
+      );
+    }
+    const memory = new ConversationMemory({
+      maxTokens: options?.maxTokens ?? (data.maxTokens as number),
+      tokenCounter: options?.tokenCounter,
+      keepRecent: options?.keepRecent,
+      sessionId: options?.sessionId ?? data.sessionId,
+    });
+    for (const [i, m] of data.messages.entries()) {
+      if (
+        typeof m !== 'object' ||
+        m === null ||
+        !ROLES.has(m.role) ||
+        typeof m.content !== 'string' ||
+        typeof m.id !== 'string' ||
+        typeof m.tokenCount !== 'number' ||
+        typeof m.timestamp !== 'number' ||
+        typeof m.importance !== 'number'
+      ) {
+        throw new InvalidContextError(`conversation.messages[${i}]`, 'is not a valid message');
+      }
+      memory.#messages.push({ ...m, metadata: { ...m.metadata } });
+      memory.#tokens += m.tokenCount;
+    }
+    const last = memory.#messages.at(-1);
+    if (last !== undefined) memory.#prune(last);
+    return memory;
+  }
+}
