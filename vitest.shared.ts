@@ -5,6 +5,7 @@ const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import
 
 /** Tests run against the workspace sources, not the built packages. */
 export const sourceAliases = [
+  { find: /^@tta\/agent-context\/redis$/, replacement: src('agent-context/src/redis/index.ts') },
   { find: /^@tta\/agent-context$/, replacement: src('agent-context/src/index.ts') },
   { find: /^@tta\/primitives\/testing$/, replacement: src('primitives/src/testing/index.ts') },
   { find: /^@tta\/primitives\/redis$/, replacement: src('primitives/src/redis/index.ts') },

@@ -15,6 +15,7 @@ export { CancelledError } from './errors/cancelled-error.js';
 export { DeadlineExceededError } from './errors/deadline-exceeded-error.js';
 export { InvalidContextError } from './errors/invalid-context-error.js';
 export { MessageTooLargeError } from './errors/message-too-large-error.js';
+export { StoreDataError } from './errors/store-data-error.js';
 export { isTtaError, TtaError } from './errors/tta-error.js';
 export {
   ConversationMemory,
@@ -44,6 +45,10 @@ export {
   type TraceParent,
 } from './propagation/traceparent.js';
 export { sleep } from './sleep.js';
+export type { ContextStore, StoreSetOptions } from './stores/context-store.js';
+export { checkStoreKey, decodeStoreEntry, encodeStoreEntry } from './stores/envelope.js';
+export { FileStore, type FileStoreOptions } from './stores/file-store.js';
+export { InMemoryStore } from './stores/in-memory-store.js';
 export {
   type Checkpoint,
   WorkflowContext,

@@ -1,0 +1,42 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type RedisServer, startRedis } from '../../primitives/test-integration/redis-server.js';
+import { RedisStore } from '../src/redis/index.js';
+import { storeContract } from '../test/store-contract.js';
+
+let redis: RedisServer;
+let admin: Redis;
+beforeAll(async () => {
+  redis = await startRedis();
+  admin = new Redis(redis.url);
+});
+afterAll(async () => {
+  admin.disconnect();
+  await redis.stop();
+});
+
+storeContract('RedisStore', async () => {
+  const store = new RedisStore({ url: redis.url, keyPrefix: 'test:' });
+  return {
+    store,
+    corrupt: async (key, text) => {
+      await admin.set(`test:${key}`, text);
+    },
+    cleanup: async () => {
+      await store.close();
+      await admin.flushall();
+    },
+  };
+});
+
+it('two stores (as two processes) see the same data, and a client passed in is not closed', async () => {
+  const client = new Redis(redis.url);
+  const a = new RedisStore({ client });
+  const b = new RedisStore({ url: redis.url });
+  await a.set('session:shared', { step: 3 });
+  expect(await b.get('session:shared')).toEqual({ step: 3 });
+  await a.close();
+  await b.close();
+  expect(await client.ping()).toBe('PONG');
+  client.disconnect();
+});
