@@ -8,6 +8,8 @@ export const sourceAliases = [
   { find: /^@tta\/agent-context\/redis$/, replacement: src('agent-context/src/redis/index.ts') },
   { find: /^@tta\/agent-context$/, replacement: src('agent-context/src/index.ts') },
   { find: /^@tta\/primitives\/testing$/, replacement: src('primitives/src/testing/index.ts') },
+  { find: /^@tta\/primitives\/agents$/, replacement: src('primitives/src/agents/index.ts') },
+  { find: /^@tta\/primitives\/llm$/, replacement: src('primitives/src/llm/index.ts') },
   { find: /^@tta\/primitives\/redis$/, replacement: src('primitives/src/redis/index.ts') },
   { find: /^@tta\/primitives$/, replacement: src('primitives/src/index.ts') },
   { find: /^@tta\/observability\/setup$/, replacement: src('observability/src/setup/index.ts') },

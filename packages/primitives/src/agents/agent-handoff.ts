@@ -1,0 +1,178 @@
+import { WorkflowContext } from '@tta/agent-context';
+import { isWorkflowPrimitive, type PrimitiveOptions, WorkflowPrimitive } from '@tta/primitives';
+
+/** How a handoff happens: now, later (queued), or only when a condition holds. */
+export type HandoffStrategy = 'immediate' | 'queued' | 'conditional';
+
+/** One handoff, as recorded in the context (`ctx.state.handoffHistory`) and returned. */
+export interface HandoffRecord {
+  readonly from: string | undefined;
+  readonly to: string;
+  readonly strategy: HandoffStrategy;
+  readonly status: 'completed' | 'queued' | 'skipped';
+  readonly reason: string | undefined;
+  /** Epoch ms. */
+  readonly time: number;
+}
+
+/** What a handoff returns. */
+export type HandoffResult<O> =
+  | {
+      readonly status: 'completed';
+      readonly agent: string;
+      readonly output: O;
+      readonly record: HandoffRecord;
+    }
+  | {
+      readonly status: 'queued';
+      readonly agent: string;
+      readonly position: number;
+      readonly record: HandoffRecord;
+    }
+  | { readonly status: 'skipped'; readonly agent: string; readonly record: HandoffRecord };
+
+/** A task waiting for its agent (the `queued` strategy). */
+export interface QueuedHandoff<I> {
+  readonly agent: string;
+  readonly input: I;
+  /** The context's JSON at handoff time (`WorkflowContext.fromJSON` restores it). */
+  readonly context: ReturnType<WorkflowContext['toJSON']>;
+  readonly record: HandoffRecord;
+}
+
+/** Options of {@link AgentHandoffPrimitive}. */
+export interface AgentHandoffOptions<I, O> extends PrimitiveOptions {
+  /** The agents that can take over, by name. */
+  agents: { readonly [agent: string]: WorkflowPrimitive<I, O> };
+  /** The agent to hand to: a name, or a function of the input and context. */
+  to: string | ((input: I, context: WorkflowContext) => string | Promise<string>);
+  /** `'immediate'` (default), `'queued'`, or `'conditional'` (needs `condition`). */
+  strategy?: HandoffStrategy | undefined;
+  /** For `'conditional'`: hand off only when this holds (else the result is `skipped`). */
+  condition?: ((input: I, context: WorkflowContext) => boolean | Promise<boolean>) | undefined;
+  /** Why, for the history (a string or a function of the input). Default: none. */
+  reason?: string | ((input: I) => string) | undefined;
+  /** Called with each handoff record before the target runs (or is queued). Default: none. */
+  onHandoff?:
+    | ((record: HandoffRecord, context: WorkflowContext) => void | Promise<void>)
+    | undefined;
+}
+
+const STRATEGIES = new Set<HandoffStrategy>(['immediate', 'queued', 'conditional']);
+
+/**
+ * Hands a task from the current agent (`ctx.agentId`) to another. The handoff is recorded in the
+ * context's `state.handoffHistory`; the target runs with a child context whose `agentId` is its
+ * name. `queued` handoffs wait in the primitive's queue until `runQueued()`.
+ *
+ * @example
+ * ```ts
+ * const escalate = new AgentHandoffPrimitive({
+ *   agents: { billing: billingAgent, tech: techAgent },
+ *   to: (ticket: Ticket) => ticket.category,
+ *   strategy: 'conditional',
+ *   condition: (ticket) => ticket.priority === 'high',
+ * });
+ * ```
+ */
+export class AgentHandoffPrimitive<I, O> extends WorkflowPrimitive<I, HandoffResult<O>> {
+  override readonly type = 'agent-handoff';
+  readonly strategy: HandoffStrategy;
+  readonly #options: AgentHandoffOptions<I, O>;
+  readonly #queue: QueuedHandoff<I>[] = [];
+
+  constructor(options: AgentHandoffOptions<I, O>) {
+    super(options);
+    const owner = 'AgentHandoffPrimitive';
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError(`${owner}: options are required`);
+    const names = Object.keys(options.agents ?? {});
+    if (names.length === 0) throw new TypeError(`${owner}: agents must name at least one agent`);
+    for (const name of names) {
+      if (!isWorkflowPrimitive(options.agents[name]))
+        throw new TypeError(`${owner}: agent "${name}" is not a primitive`);
+    }
+    if (typeof options.to === 'string' && !names.includes(options.to)) {
+      throw new TypeError(
+        `${owner}: to "${options.to}" is not one of the agents (${names.join(', ')})`,
+      );
+    }
+    if (typeof options.to !== 'string' && typeof options.to !== 'function')
+      throw new TypeError(`${owner}: to must be a name or a function`);
+    const strategy = options.strategy ?? 'immediate';
+    if (!STRATEGIES.has(strategy)) {
+      throw new TypeError(
+        `${owner}: strategy must be one of ${[...STRATEGIES].join(', ')} (got ${String(strategy)})`,
+      );
+    }
+    if (strategy === 'conditional' && typeof options.condition !== 'function') {
+      throw new TypeError(`${owner}: the conditional strategy needs a condition function`);
+    }
+    if (options.onHandoff !== undefined && typeof options.onHandoff !== 'function')
+      throw new TypeError(`${owner}: onHandoff must be a function`);
+    this.strategy = strategy;
+    this.#options = options;
+  }
+
+  /** Handoffs waiting (the `queued` strategy), oldest first. */
+  get queued(): readonly QueuedHandoff<I>[] {
+    return this.#queue;
+  }
+
+  /** Runs every queued handoff, oldest first, each with its saved context (restored, with `signal`). */
+  async runQueued(signal?: AbortSignal): Promise<HandoffResult<O>[]> {
+    const results: HandoffResult<O>[] = [];
+    while (this.#queue.length > 0) {
+      const task = this.#queue.shift() as QueuedHandoff<I>;
+      const context = WorkflowContext.fromJSON(task.context, { signal });
+      const record: HandoffRecord = { ...task.record, status: 'completed', time: Date.now() };
+      const output = await this.#target(task.agent).execute(
+        task.input,
+        context.child({ agentId: task.agent }),
+      );
+      results.push({ status: 'completed', agent: task.agent, output, record });
+    }
+    return results;
+  }
+
+  #target(agent: string): WorkflowPrimitive<I, O> {
+    const target = this.#options.agents[agent];
+    if (target === undefined) {
+      throw new TypeError(
+        `${this.name}: no agent "${agent}" (agents: ${Object.keys(this.#options.agents).join(', ')})`,
+      );
+    }
+    return target;
+  }
+
+  protected async run(input: I, context: WorkflowContext): Promise<HandoffResult<O>> {
+    const { to, condition, reason, onHandoff } = this.#options;
+    const agent = typeof to === 'string' ? to : await to(input, context);
+    const target = this.#target(agent);
+    const proceed =
+      this.strategy !== 'conditional' ||
+      (await (condition as NonNullable<typeof condition>)(input, context));
+    const status = !proceed ? 'skipped' : this.strategy === 'queued' ? 'queued' : 'completed';
+    const record: HandoffRecord = {
+      from: context.agentId,
+      to: agent,
+      strategy: this.strategy,
+      status,
+      reason: typeof reason === 'function' ? reason(input) : reason,
+      time: Date.now(),
+    };
+    const history = Array.isArray(context.state.handoffHistory)
+      ? (context.state.handoffHistory as HandoffRecord[])
+      : [];
+    history.push(record);
+    context.state.handoffHistory = history;
+    if (status === 'skipped') return { status, agent, record };
+    await onHandoff?.(record, context);
+    if (status === 'queued') {
+      this.#queue.push({ agent, input, context: context.toJSON(), record });
+      return { status, agent, position: this.#queue.length, record };
+    }
+    const output = await target.execute(input, context.child({ agentId: agent }));
+    return { status: 'completed', agent, output, record };
+  }
+}

@@ -1,0 +1,158 @@
+import {
+  type ContextStore,
+  InMemoryStore,
+  StoreDataError,
+  type WorkflowContext,
+} from '@tta/agent-context';
+import { type PrimitiveOptions, WorkflowPrimitive } from '@tta/primitives';
+
+/** Whose memory: this workflow's, this session's, or everyone's. */
+export type MemoryScope = 'workflow' | 'session' | 'global';
+
+/** One remembered item. */
+export interface MemoryEntry {
+  readonly key: string;
+  readonly value: unknown;
+  /** The agent that stored it (default: the context's `agentId`). */
+  readonly agentId: string | undefined;
+  readonly tags: readonly string[];
+  readonly scope: MemoryScope;
+  /** Epoch ms. */
+  readonly createdAt: number;
+}
+
+/** What an {@link AgentMemoryPrimitive} is asked to do. */
+export type AgentMemoryRequest =
+  | { op: 'store'; key: string; value: unknown; tags?: string[]; agentId?: string; ttlMs?: number }
+  | { op: 'retrieve'; key: string }
+  | { op: 'query'; agentId?: string; tags?: string[]; limit?: number }
+  | { op: 'list'; limit?: number };
+
+/** What it answers (entries newest first). */
+export type AgentMemoryResult =
+  | { op: 'store'; entry: MemoryEntry }
+  | { op: 'retrieve'; entry: MemoryEntry | undefined }
+  | { op: 'query' | 'list'; entries: MemoryEntry[] };
+
+/** Options of {@link AgentMemoryPrimitive}. */
+export interface AgentMemoryOptions extends PrimitiveOptions {
+  /** Where memories live (a `FileStore` or `RedisStore` to keep them). Default: a new `InMemoryStore`. */
+  store?: ContextStore | undefined;
+  /** Default: `'session'` (needs `ctx.sessionId`; `'workflow'` needs `ctx.workflowId`). */
+  scope?: MemoryScope | undefined;
+}
+
+const SCOPES = new Set<MemoryScope>(['workflow', 'session', 'global']);
+
+function isEntry(value: unknown): value is MemoryEntry {
+  const v = value as Partial<MemoryEntry> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.key === 'string' &&
+    typeof v.createdAt === 'number' &&
+    Array.isArray(v.tags)
+  );
+}
+
+/**
+ * Agent memory over a `ContextStore`: `store`, `retrieve` by key, `query` by agent and tags, and
+ * `list`, newest first, within a scope (this workflow, this session, or global).
+ *
+ * @example
+ * ```ts
+ * const memory = new AgentMemoryPrimitive({ store: new FileStore({ dir: './memory' }), scope: 'session' });
+ * await memory.execute({ op: 'store', key: 'user-plan', value: 'pro', tags: ['billing'] }, ctx);
+ * const { entries } = await memory.execute({ op: 'query', tags: ['billing'] }, ctx);
+ * ```
+ */
+export class AgentMemoryPrimitive extends WorkflowPrimitive<AgentMemoryRequest, AgentMemoryResult> {
+  override readonly type = 'agent-memory';
+  readonly scope: MemoryScope;
+  readonly #store: ContextStore;
+
+  constructor(options: AgentMemoryOptions = {}) {
+    super(options);
+    const scope = options.scope ?? 'session';
+    if (!SCOPES.has(scope))
+      throw new TypeError(`AgentMemoryPrimitive: scope must be one of ${[...SCOPES].join(', ')}`);
+    if (options.store !== undefined && typeof options.store.keys !== 'function') {
+      throw new TypeError('AgentMemoryPrimitive: store must be a ContextStore');
+    }
+    this.scope = scope;
+    this.#store = options.store ?? new InMemoryStore();
+  }
+
+  #prefix(context: WorkflowContext): string {
+    if (this.scope === 'global') return 'agent-memory:global:';
+    const id = this.scope === 'workflow' ? context.workflowId : context.sessionId;
+    if (id === undefined) {
+      throw new TypeError(
+        `${this.name}: the ${this.scope} scope needs the context's ${this.scope === 'workflow' ? 'workflowId' : 'sessionId'}`,
+      );
+    }
+    return `agent-memory:${this.scope}:${id}:`;
+  }
+
+  protected async run(
+    request: AgentMemoryRequest,
+    context: WorkflowContext,
+  ): Promise<AgentMemoryResult> {
+    const prefix = this.#prefix(context);
+    switch (request?.op) {
+      case 'store': {
+        if (typeof request.key !== 'string' || request.key.length === 0)
+          throw new TypeError(`${this.name}: key must be a non-empty string`);
+        const entry: MemoryEntry = {
+          key: request.key,
+          value: request.value,
+          agentId: request.agentId ?? context.agentId,
+          tags: [...(request.tags ?? [])],
+          scope: this.scope,
+          createdAt: Date.now(),
+        };
+        await this.#store.set(
+          prefix + request.key,
+          entry,
+          request.ttlMs === undefined ? undefined : { ttlMs: request.ttlMs },
+        );
+        return { op: 'store', entry };
+      }
+      case 'retrieve': {
+        const entry = await this.#store.get(prefix + request.key);
+        return {
+          op: 'retrieve',
+          entry: entry === undefined ? undefined : this.#checked(prefix + request.key, entry),
+        };
+      }
+      case 'query':
+      case 'list': {
+        const entries: MemoryEntry[] = [];
+        for (const key of await this.#store.keys(prefix)) {
+          const entry = await this.#store.get(key);
+          if (entry !== undefined) entries.push(this.#checked(key, entry));
+        }
+        const wantTags = request.op === 'query' ? (request.tags ?? []) : [];
+        const wantAgent = request.op === 'query' ? request.agentId : undefined;
+        const matching = entries
+          .filter(
+            (e) =>
+              (wantAgent === undefined || e.agentId === wantAgent) &&
+              wantTags.every((t) => e.tags.includes(t)),
+          )
+          .sort((a, b) => b.createdAt - a.createdAt);
+        return {
+          op: request.op,
+          entries: request.limit === undefined ? matching : matching.slice(0, request.limit),
+        };
+      }
+      default:
+        throw new TypeError(`${this.name}: op must be store, retrieve, query or list`);
+    }
+  }
+
+  #checked(key: string, value: unknown): MemoryEntry {
+    if (!isEntry(value)) throw new StoreDataError(key, 'it is not an agent memory entry');
+    return value;
+  }
+}
