@@ -38,4 +38,17 @@ for (const redis of [esmRedis, cjsRedis]) {
   assert.equal(typeof redis.RedisCacheStore, 'function');
   assert.throws(() => new redis.RedisCircuitBreakerStore({}), TypeError);
 }
+// The agents and llm subpaths load in both formats and share the root's classes.
+for (const [label, agents, llm, root] of [
+  ['esm', await import('@tta/primitives/agents'), await import('@tta/primitives/llm'), esm],
+  ['cjs', require('@tta/primitives/agents'), require('@tta/primitives/llm'), cjs],
+]) {
+  const coordination = new agents.AgentCoordinationPrimitive({
+    agents: { a: root.lambda((x) => x) },
+  });
+  assert.ok(coordination instanceof root.WorkflowPrimitive, label);
+  assert.deepEqual((await coordination.execute(1)).agents, ['a'], label);
+  const chat = new llm.OpenAIChatPrimitive({ model: 'm', baseURL: 'http://127.0.0.1:9/v1' });
+  assert.ok(chat instanceof root.WorkflowPrimitive, label);
+}
 console.log('dist smoke test: ok');

@@ -27,14 +27,19 @@ export interface RetryOptions extends PrimitiveOptions {
   random?: (() => number) | undefined;
   /**
    * Whether to retry after `error` on attempt `attempt` (1 = the first attempt).
-   * Default: every error except cancellation (`isCancellationError`) and `CircuitOpenError`.
+   * Default: `isRetryableError`: every error except cancellation, `CircuitOpenError`, and errors
+   * with `retryable: false`.
    */
   retryOn?: ((error: unknown, attempt: number) => boolean) | undefined;
 }
 
-/** The default `retryOn`: everything but cancellation and an open circuit. */
+/**
+ * The default `retryOn`: everything but cancellation, an open circuit, and errors that say they
+ * are not retryable (`error.retryable === false`, e.g. an `LlmRequestError` for a bad request).
+ */
 export function isRetryableError(error: unknown): boolean {
-  return !isCancellationError(error) && !isTtaError(error, 'CIRCUIT_OPEN');
+  if (isCancellationError(error) || isTtaError(error, 'CIRCUIT_OPEN')) return false;
+  return (error as { retryable?: unknown } | null)?.retryable !== false;
 }
 
 /** A server-given delay, e.g. from a `Retry-After` header: `error.retryAfterMs`, if a number >= 0. */

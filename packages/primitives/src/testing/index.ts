@@ -1,4 +1,10 @@
 export {
+  createFakeLLMServer,
+  type FakeChatRequest,
+  type FakeLLMServer,
+  type FakeLLMServerOptions,
+} from './fake-llm-server.js';
+export {
   type MockCall,
   MockFailureError,
   MockPrimitive,

@@ -1,0 +1,79 @@
+import { TtaError } from '@tta/agent-context';
+
+/**
+ * A language-model call failed. `retryable` says whether trying again can help (the default
+ * `retryOn` of `RetryPrimitive` honours it); `status` is the HTTP status, when there was one.
+ *
+ * @example
+ * ```ts
+ * catch (error) { if (error instanceof LlmError && !error.retryable) throw error; }
+ * ```
+ */
+export class LlmError extends TtaError {
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+
+  constructor(
+    code: string,
+    message: string,
+    options: ErrorOptions & { status?: number | undefined; retryable: boolean },
+  ) {
+    super(code, message, options);
+    this.name = 'LlmError';
+    this.status = options.status;
+    this.retryable = options.retryable;
+  }
+}
+
+/** The provider is rate-limiting (HTTP 429). `retryAfterMs` comes from `retry-after(-ms)` headers. */
+export class LlmRateLimitError extends LlmError {
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, retryAfterMs: number | undefined, options?: ErrorOptions) {
+    super('LLM_RATE_LIMITED', message, { ...options, status: 429, retryable: true });
+    this.name = 'LlmRateLimitError';
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** The call took too long: the whole request, the first token, or a pause between tokens (streaming). */
+export class LlmTimeoutError extends LlmError {
+  readonly phase: 'request' | 'first-token' | 'stall';
+  readonly timeoutMs: number | undefined;
+
+  constructor(
+    phase: 'request' | 'first-token' | 'stall',
+    timeoutMs: number | undefined,
+    options?: ErrorOptions,
+  ) {
+    const what =
+      phase === 'request' ? 'request' : phase === 'first-token' ? 'first token' : 'next token';
+    super(
+      'LLM_TIMEOUT',
+      `The model's ${what} did not arrive${timeoutMs === undefined ? '' : ` within ${timeoutMs} ms`}`,
+      {
+        ...options,
+        retryable: true,
+      },
+    );
+    this.name = 'LlmTimeoutError';
+    this.phase = phase;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The provider failed (HTTP 5xx) or the connection did. Worth retrying or falling back. */
+export class LlmServerError extends LlmError {
+  constructor(message: string, status: number | undefined, options?: ErrorOptions) {
+    super('LLM_SERVER_ERROR', message, { ...options, status, retryable: true });
+    this.name = 'LlmServerError';
+  }
+}
+
+/** The request was refused (HTTP 4xx other than 408/409/429): bad input, auth, unknown model. Not retryable. */
+export class LlmRequestError extends LlmError {
+  constructor(message: string, status: number | undefined, options?: ErrorOptions) {
+    super('LLM_REQUEST_ERROR', message, { ...options, status, retryable: false });
+    this.name = 'LlmRequestError';
+  }
+}

@@ -1,0 +1,49 @@
+import {
+  LlmError,
+  LlmRateLimitError,
+  LlmRequestError,
+  LlmServerError,
+  LlmTimeoutError,
+} from './llm-errors.js';
+
+type HeaderBag =
+  | { get?(name: string): string | null }
+  | Record<string, string | undefined>
+  | undefined;
+
+function header(headers: HeaderBag, name: string): string | undefined {
+  if (headers === undefined || headers === null) return undefined;
+  if (typeof (headers as { get?: unknown }).get === 'function') {
+    return (headers as { get(name: string): string | null }).get(name) ?? undefined;
+  }
+  return (headers as Record<string, string | undefined>)[name];
+}
+
+/** `retry-after-ms`, else `retry-after` (seconds or an HTTP date), in ms. */
+export function retryAfterMs(headers: HeaderBag, now = Date.now()): number | undefined {
+  const ms = Number(header(headers, 'retry-after-ms'));
+  if (Number.isFinite(ms) && ms >= 0 && header(headers, 'retry-after-ms') !== undefined) return ms;
+  const value = header(headers, 'retry-after');
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Turns an `openai` SDK error (or a network failure) into a typed `LlmError`. */
+export function toLlmError(error: unknown): LlmError {
+  if (error instanceof LlmError) return error;
+  const e = error as { name?: unknown; status?: unknown; headers?: HeaderBag; message?: unknown };
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  const name = typeof e?.name === 'string' ? e.name : '';
+  const status = typeof e?.status === 'number' ? e.status : undefined;
+  if (name === 'APIConnectionTimeoutError')
+    return new LlmTimeoutError('request', undefined, { cause: error });
+  if (status === 429)
+    return new LlmRateLimitError(message, retryAfterMs(e.headers), { cause: error });
+  if (status === 408) return new LlmTimeoutError('request', undefined, { cause: error });
+  if (status === undefined || status >= 500 || status === 409)
+    return new LlmServerError(message, status, { cause: error });
+  return new LlmRequestError(message, status, { cause: error });
+}

@@ -1,0 +1,302 @@
+import {
+  type ConversationMemory,
+  toCancellationError,
+  type WorkflowContext,
+} from '@tta/agent-context';
+import { type PrimitiveOptions, reportLlmCall, WorkflowPrimitive } from '@tta/primitives';
+import OpenAI from 'openai';
+import { LlmTimeoutError } from './llm-errors.js';
+import { toLlmError } from './map-error.js';
+
+/** A chat message. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+  name?: string | undefined;
+}
+
+/** What the primitive takes: a user message, a list of messages, or `{ messages }`. */
+export type ChatInput =
+  | string
+  | readonly ChatMessage[]
+  | { readonly messages: readonly ChatMessage[] };
+
+/** What it returns. */
+export interface ChatOutput {
+  text: string;
+  /** The model that answered. */
+  model: string;
+  finishReason: string | undefined;
+  usage: { inputTokens: number; outputTokens: number };
+  /** From `pricing`, when given. */
+  costUsd: number | undefined;
+}
+
+/** USD per million tokens. */
+export interface ModelPricing {
+  inputPerMillion: number;
+  outputPerMillion: number;
+}
+
+/** Options of {@link OpenAIChatPrimitive}. */
+export interface OpenAIChatOptions extends PrimitiveOptions {
+  /** The model, e.g. `'gpt-4o-mini'` (or any model an OpenAI-compatible server offers). Required. */
+  model: string;
+  /** An `OpenAI` client to use. Default: one made from `baseURL`/`apiKey`, with the SDK's own retries off. */
+  client?: OpenAI | undefined;
+  /** Default: `OPENAI_BASE_URL`, else OpenAI's. */
+  baseURL?: string | undefined;
+  /** Default: `OPENAI_API_KEY` (a placeholder for local servers that need none). */
+  apiKey?: string | undefined;
+  /** A system prompt put first. Default: none. */
+  system?: string | undefined;
+  /**
+   * A conversation: its messages are sent before the input, the input and the reply are added to
+   * it (so it stays within its token budget). Default: none.
+   */
+  memory?: ConversationMemory | undefined;
+  /** More request parameters (`temperature`, `max_tokens`, …). Default: none. */
+  params?: Record<string, unknown> | undefined;
+  /** Stream the answer. Default: false. */
+  stream?: boolean | undefined;
+  /** Streaming: receives each piece of text as it arrives. */
+  onToken?: ((text: string) => void) | undefined;
+  /** Streaming: fail with `LlmTimeoutError('first-token')` if nothing arrives in time. Default: none. */
+  firstTokenTimeoutMs?: number | undefined;
+  /** Streaming: fail with `LlmTimeoutError('stall')` if tokens stop for this long. Default: none. */
+  stallTimeoutMs?: number | undefined;
+  /** Per-request time limit (the SDK's `timeout`). Default: the client's. */
+  requestTimeoutMs?: number | undefined;
+  /** Prices, so usage has a cost for the budget. Default: none (cost not recorded). */
+  pricing?: ModelPricing | undefined;
+  /** `gen_ai.provider.name` for telemetry. Default: `'openai'`. */
+  provider?: string | undefined;
+}
+
+function messagesOf(input: ChatInput): ChatMessage[] {
+  if (typeof input === 'string') return [{ role: 'user', content: input }];
+  const list = Array.isArray(input) ? input : (input as { messages?: unknown }).messages;
+  if (!Array.isArray(list) || list.length === 0)
+    throw new TypeError(
+      'OpenAIChatPrimitive: input must be a string or a non-empty list of messages',
+    );
+  for (const m of list as ChatMessage[]) {
+    if (typeof m?.content !== 'string' || !['system', 'user', 'assistant'].includes(m.role)) {
+      throw new TypeError(
+        'OpenAIChatPrimitive: each message needs a role (system, user, assistant) and string content',
+      );
+    }
+  }
+  return list as ChatMessage[];
+}
+
+function positive(owner: string, option: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isFinite(value) && value > 0))
+    throw new RangeError(`${owner}: ${option} must be a finite number > 0`);
+}
+
+/**
+ * A chat completion from OpenAI or any OpenAI-compatible server (Ollama, vLLM, LM Studio, …), on
+ * the official `openai` package (an optional peer: install it). Records token usage (and cost,
+ * with `pricing`) into the context's budget and into telemetry (GenAI conventions). Provider errors
+ * become typed errors that retry, fallback and circuit breakers understand: `LlmRateLimitError`
+ * (with `retryAfterMs`), `LlmTimeoutError`, `LlmServerError`, `LlmRequestError` (not retryable).
+ *
+ * @example
+ * ```ts
+ * const ask = new OpenAIChatPrimitive({ model: 'gpt-4o-mini', system: 'Answer briefly.', pricing: { inputPerMillion: 0.15, outputPerMillion: 0.6 } })
+ *   .withRetry({ maxRetries: 2 });
+ * const { text } = await ask.execute('What is a circuit breaker?');
+ * ```
+ */
+export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput> {
+  override readonly type = 'llm';
+  readonly model: string;
+  readonly client: OpenAI;
+  readonly #options: OpenAIChatOptions;
+
+  constructor(options: OpenAIChatOptions) {
+    super(options);
+    const owner = 'OpenAIChatPrimitive';
+    if (typeof options?.model !== 'string' || options.model.length === 0)
+      throw new TypeError(`${owner}: model must be a non-empty string`);
+    positive(owner, 'firstTokenTimeoutMs', options.firstTokenTimeoutMs);
+    positive(owner, 'stallTimeoutMs', options.stallTimeoutMs);
+    positive(owner, 'requestTimeoutMs', options.requestTimeoutMs);
+    if (options.pricing !== undefined) {
+      const { inputPerMillion, outputPerMillion } = options.pricing;
+      if (!(inputPerMillion >= 0) || !(outputPerMillion >= 0))
+        throw new RangeError(`${owner}: pricing must be numbers >= 0`);
+    }
+    this.model = options.model;
+    this.client =
+      options.client ??
+      new OpenAI({
+        baseURL: options.baseURL ?? process.env.OPENAI_BASE_URL,
+        apiKey: options.apiKey ?? process.env.OPENAI_API_KEY ?? 'not-needed',
+        // Retries belong to RetryPrimitive, where they are visible, budgeted and cancellable.
+        maxRetries: 0,
+      });
+    this.#options = options;
+  }
+
+  protected async run(input: ChatInput, context: WorkflowContext): Promise<ChatOutput> {
+    const { memory, system } = this.#options;
+    const incoming = messagesOf(input);
+    let messages: ChatMessage[];
+    if (memory !== undefined) {
+      for (const m of incoming) memory.add({ role: m.role, content: m.content, name: m.name });
+      messages = memory
+        .messages()
+        .filter((m) => m.role !== 'tool')
+        .map((m) => ({ role: m.role as ChatMessage['role'], content: m.content }));
+    } else {
+      messages = incoming;
+    }
+    if (system !== undefined) messages = [{ role: 'system', content: system }, ...messages];
+
+    const output =
+      this.#options.stream === true
+        ? await this.#stream(messages, context)
+        : await this.#complete(messages, context);
+    const { pricing } = this.#options;
+    const costUsd =
+      pricing === undefined
+        ? undefined
+        : (output.usage.inputTokens * pricing.inputPerMillion +
+            output.usage.outputTokens * pricing.outputPerMillion) /
+          1_000_000;
+    context.recordUsage({
+      inputTokens: output.usage.inputTokens,
+      outputTokens: output.usage.outputTokens,
+      costUsd,
+      model: this.model,
+    });
+    reportLlmCall({
+      provider: this.#options.provider ?? 'openai',
+      model: this.model,
+      responseModel: output.model,
+      inputTokens: output.usage.inputTokens,
+      outputTokens: output.usage.outputTokens,
+      finishReason: output.finishReason,
+      prompt: messages,
+      completion: output.text,
+    });
+    memory?.add({ role: 'assistant', content: output.text });
+    return { ...output, costUsd };
+  }
+
+  #request(messages: ChatMessage[]) {
+    return { model: this.model, messages, ...this.#options.params };
+  }
+
+  async #complete(
+    messages: ChatMessage[],
+    context: WorkflowContext,
+  ): Promise<Omit<ChatOutput, 'costUsd'>> {
+    try {
+      const response = await this.client.chat.completions.create(
+        {
+          ...this.#request(messages),
+          stream: false,
+        } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
+        {
+          signal: context.signal,
+          ...(this.#options.requestTimeoutMs === undefined
+            ? {}
+            : { timeout: this.#options.requestTimeoutMs }),
+        },
+      );
+      const choice = response.choices[0];
+      return {
+        text: choice?.message?.content ?? '',
+        model: response.model,
+        finishReason: choice?.finish_reason ?? undefined,
+        usage: {
+          inputTokens: response.usage?.prompt_tokens ?? 0,
+          outputTokens: response.usage?.completion_tokens ?? 0,
+        },
+      };
+    } catch (error) {
+      throw this.#failure(error, context);
+    }
+  }
+
+  async #stream(
+    messages: ChatMessage[],
+    context: WorkflowContext,
+  ): Promise<Omit<ChatOutput, 'costUsd'>> {
+    const { firstTokenTimeoutMs, stallTimeoutMs, onToken } = this.#options;
+    // Our own controller: timeouts abort it, and so does the caller's signal (listener removed after).
+    const controller = new AbortController();
+    const callerSignal = context.signal;
+    const onCallerAbort = () => controller.abort(callerSignal?.reason);
+    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    let timedOut: LlmTimeoutError | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = (phase: 'first-token' | 'stall', ms: number | undefined) => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer =
+        ms === undefined
+          ? undefined
+          : setTimeout(() => {
+              timedOut = new LlmTimeoutError(phase, ms);
+              controller.abort(timedOut);
+            }, ms);
+    };
+    let text = '';
+    let model = this.model;
+    let finishReason: string | undefined;
+    let usage = { inputTokens: 0, outputTokens: 0 };
+    try {
+      arm('first-token', firstTokenTimeoutMs);
+      const stream = await this.client.chat.completions.create(
+        {
+          ...this.#request(messages),
+          stream: true,
+          stream_options: { include_usage: true },
+        } as OpenAI.Chat.ChatCompletionCreateParamsStreaming,
+        {
+          signal: controller.signal,
+          ...(this.#options.requestTimeoutMs === undefined
+            ? {}
+            : { timeout: this.#options.requestTimeoutMs }),
+        },
+      );
+      let first = true;
+      for await (const chunk of stream) {
+        const choice = chunk.choices[0];
+        const piece = choice?.delta?.content ?? '';
+        if (piece !== '') {
+          if (first) first = false;
+          arm('stall', stallTimeoutMs);
+          text += piece;
+          onToken?.(piece);
+        }
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+        if (chunk.model) model = chunk.model;
+        if (chunk.usage)
+          usage = {
+            inputTokens: chunk.usage.prompt_tokens ?? 0,
+            outputTokens: chunk.usage.completion_tokens ?? 0,
+          };
+      }
+      // The SDK's iterator can end quietly when aborted mid-stream: a partial answer is a failure.
+      if (timedOut !== undefined) throw timedOut;
+      if (controller.signal.aborted) throw this.#failure(controller.signal.reason, context);
+      return { text, model, finishReason, usage };
+    } catch (error) {
+      if (timedOut !== undefined) throw timedOut;
+      throw this.#failure(error, context);
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  /** The caller's cancellation stays a cancellation; anything else becomes a typed LlmError. */
+  #failure(error: unknown, context: WorkflowContext): Error {
+    if (context.signal?.aborted) return toCancellationError(context.signal.reason);
+    return toLlmError(error);
+  }
+}
