@@ -18,6 +18,8 @@ export const DEMO_TICKETS: Ticket[] = [
 export interface DemoOptions {
   /** Print each ticket's span tree and serve Prometheus metrics. Default: false. */
   observe?: boolean;
+  /** Print the workflow's structure as Mermaid first. Default: true. */
+  graph?: boolean;
   /** Keep running the tickets every `intervalMs` until stopped (for a Prometheus to scrape). Default: false. */
   serve?: boolean;
   /** Where to serve /metrics. Default: env TTA_METRICS_PORT, else 9464. */
@@ -40,6 +42,10 @@ export async function runDemo(
   print(
     'Support triage: normalize -> (intent | sentiment | orders) -> route by intent -> escalate if upset -> format',
   );
+  if (options.graph ?? true) {
+    print('\nThe workflow as a Mermaid graph (paste into any Mermaid renderer):\n');
+    print(workflow.toMermaid());
+  }
   try {
     for (const ticket of DEMO_TICKETS) {
       recorder.clear();

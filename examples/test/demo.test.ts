@@ -21,6 +21,10 @@ describe('support triage demo', () => {
     expect(output).toMatch(/parallel ParallelPrimitive success/);
     expect(output).toMatch(/ {6}lambda classify-intent success/);
     expect(output).toMatch(/router route-by-intent success/);
+    // The workflow graph comes first.
+    expect(output).toContain('flowchart TD');
+    expect(output).toContain('<b>sequential</b> support-triage');
+    expect(output).toMatch(/-->\|"billing"\|/);
   });
 });
 

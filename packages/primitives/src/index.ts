@@ -14,6 +14,11 @@ export {
   WorkflowContext,
 } from '@tta/agent-context';
 export { ConditionalPrimitive, type Predicate, when } from './core/conditional.js';
+export {
+  type DescribedChild,
+  descriptionToMermaid,
+  type PrimitiveDescription,
+} from './core/describe.js';
 export { LambdaPrimitive, lambda, type StepFunction } from './core/lambda.js';
 export {
   type BranchInput,

@@ -1,5 +1,6 @@
 import { AbortScope, TtaError, type WorkflowContext } from '@tta/agent-context';
 import {
+  type DescribedChild,
   isWorkflowPrimitive,
   type PrimitiveOptions,
   stableKey,
@@ -108,6 +109,17 @@ export class AgentCoordinationPrimitive<I, O> extends WorkflowPrimitive<I, Coord
     this.strategy = strategy;
     this.#agents = agents;
     this.#options = options;
+  }
+
+  protected override describeOptions(): Record<string, string | number | boolean> {
+    return {
+      strategy: this.strategy,
+      ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
+    };
+  }
+
+  protected override describeChildren(): readonly DescribedChild[] {
+    return this.#agents.map(([label, primitive]) => ({ label, primitive }));
   }
 
   protected run(input: I, context: WorkflowContext): Promise<CoordinationResult<O>> {

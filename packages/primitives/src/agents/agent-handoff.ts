@@ -1,5 +1,10 @@
 import { WorkflowContext } from '@tta/agent-context';
-import { isWorkflowPrimitive, type PrimitiveOptions, WorkflowPrimitive } from '@tta/primitives';
+import {
+  type DescribedChild,
+  isWorkflowPrimitive,
+  type PrimitiveOptions,
+  WorkflowPrimitive,
+} from '@tta/primitives';
 
 /** How a handoff happens: now, later (queued), or only when a condition holds. */
 export type HandoffStrategy = 'immediate' | 'queued' | 'conditional';
@@ -143,6 +148,17 @@ export class AgentHandoffPrimitive<I, O> extends WorkflowPrimitive<I, HandoffRes
       );
     }
     return target;
+  }
+
+  protected override describeOptions(): Record<string, string | number | boolean> {
+    return {
+      strategy: this.strategy,
+      ...(typeof this.#options.to === 'string' ? { to: this.#options.to } : {}),
+    };
+  }
+
+  protected override describeChildren(): readonly DescribedChild[] {
+    return Object.entries(this.#options.agents).map(([label, primitive]) => ({ label, primitive }));
   }
 
   protected async run(input: I, context: WorkflowContext): Promise<HandoffResult<O>> {

@@ -1,4 +1,5 @@
 import type { WorkflowContext } from '@tta/agent-context';
+import type { DescribedChild } from './describe.js';
 import type { PrimitiveOptions } from './types.js';
 import { isWorkflowPrimitive, WorkflowPrimitive } from './workflow-primitive.js';
 
@@ -40,6 +41,13 @@ export class ConditionalPrimitive<I, T, E = I> extends WorkflowPrimitive<I, T | 
     this.#predicate = predicate;
     this.#then = thenPrimitive;
     this.#else = elsePrimitive;
+  }
+
+  protected override describeChildren(): readonly DescribedChild[] {
+    return [
+      { label: 'then', primitive: this.#then },
+      ...(this.#else === undefined ? [] : [{ label: 'else', primitive: this.#else }]),
+    ];
   }
 
   protected async run(input: I, context: WorkflowContext): Promise<T | E> {

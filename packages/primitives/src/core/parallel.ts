@@ -5,6 +5,7 @@ import {
   type WorkflowContext,
 } from '@tta/agent-context';
 import { provideComposition } from './composition.js';
+import type { DescribedChild } from './describe.js';
 import type { AnyPrimitive, InputOf, OutputOf, PrimitiveOptions } from './types.js';
 import { isWorkflowPrimitive, WorkflowPrimitive } from './workflow-primitive.js';
 
@@ -142,6 +143,17 @@ class Parallel<
   /** The options this primitive was built with (used when a branch is appended). */
   get options(): ParallelOptions<M> | undefined {
     return this.#options;
+  }
+
+  protected override describeOptions(): Record<string, string | number | boolean> {
+    return {
+      ...(this.#concurrency === Number.POSITIVE_INFINITY ? {} : { concurrency: this.#concurrency }),
+      ...(this.#mode === 'all' ? {} : { mode: this.#mode }),
+    };
+  }
+
+  protected override describeChildren(): readonly DescribedChild[] {
+    return this.#primitives.map((primitive, i) => ({ label: String(this.#keys[i]), primitive }));
   }
 
   protected run(input: I, context: WorkflowContext): Promise<ParallelOutput<O, M>> {

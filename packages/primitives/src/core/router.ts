@@ -1,5 +1,6 @@
 import type { WorkflowContext } from '@tta/agent-context';
 import { RouteNotFoundError } from '../errors/route-not-found-error.js';
+import type { DescribedChild } from './describe.js';
 import type { BranchInput } from './parallel.js';
 import type { AnyPrimitive, OutputOf, PrimitiveOptions } from './types.js';
 import { isWorkflowPrimitive, WorkflowPrimitive } from './workflow-primitive.js';
@@ -62,6 +63,14 @@ export class RouterPrimitive<
     this.routes = Object.freeze({ ...routes });
     this.#select = select;
     this.#default = options.default;
+  }
+
+  protected override describeOptions(): Record<string, string | number | boolean> | undefined {
+    return this.#default === undefined ? undefined : { default: this.#default };
+  }
+
+  protected override describeChildren(): readonly DescribedChild[] {
+    return Object.entries(this.routes).map(([label, primitive]) => ({ label, primitive }));
   }
 
   protected async run(

@@ -1,5 +1,6 @@
 import type { WorkflowContext } from '@tta/agent-context';
 import { provideComposition } from './composition.js';
+import type { DescribedChild } from './describe.js';
 import type { AnyPrimitive, InputOf, OutputOf, PrimitiveOptions } from './types.js';
 import { isWorkflowPrimitive, WorkflowPrimitive } from './workflow-primitive.js';
 
@@ -63,6 +64,10 @@ export class SequentialPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     let value: unknown = input;
     for (const step of this.steps) value = await step.execute(value, context);
     return value as O;
+  }
+
+  protected override describeChildren(): readonly DescribedChild[] {
+    return this.steps.map((primitive, i) => ({ label: String(i + 1), primitive }));
   }
 }
 

@@ -12,6 +12,11 @@ import type { RateLimitOptions, RateLimitPrimitive } from '../recovery/rate-limi
 import type { RetryOptions, RetryPrimitive } from '../recovery/retry.js';
 import type { TimeoutOptions, TimeoutPrimitive } from '../recovery/timeout.js';
 import { composition } from './composition.js';
+import {
+  type DescribedChild,
+  descriptionToMermaid,
+  type PrimitiveDescription,
+} from './describe.js';
 import type { ParallelMode, ParallelPrimitive } from './parallel.js';
 import type { SequentialPrimitive } from './sequential.js';
 import type { AnyPrimitive, PrimitiveOptions } from './types.js';
@@ -110,6 +115,51 @@ export abstract class WorkflowPrimitive<in I, out O> {
   parallel<O2>(other: WorkflowPrimitive<I, O2>): ParallelPrimitive<I, [O, O2]>;
   parallel(other: AnyPrimitive): AnyPrimitive {
     return composition('appendBranch')(this, other);
+  }
+
+  /**
+   * This primitive and everything it is built from, as a JSON tree of types, names, options and
+   * labelled children: where the retries, timeouts and breakers sit.
+   *
+   * @example
+   * ```ts
+   * console.log(JSON.stringify(workflow.describe(), null, 2));
+   * ```
+   */
+  describe(): PrimitiveDescription {
+    const options = this.describeOptions();
+    const children = this.describeChildren().map(({ label, primitive }) => {
+      const child = primitive.describe();
+      return label === undefined ? child : { ...child, label };
+    });
+    return {
+      type: this.type,
+      name: this.name,
+      ...(options !== undefined && Object.keys(options).length > 0 ? { options } : {}),
+      ...(children.length > 0 ? { children } : {}),
+    };
+  }
+
+  /**
+   * The same tree as a Mermaid flowchart (see `describe()`).
+   *
+   * @example
+   * ```ts
+   * await writeFile('workflow.mmd', workflow.toMermaid());
+   * ```
+   */
+  toMermaid(): string {
+    return descriptionToMermaid(this.describe());
+  }
+
+  /** Options worth showing in `describe()`. Override in primitives that have some. */
+  protected describeOptions(): Record<string, string | number | boolean> | undefined {
+    return undefined;
+  }
+
+  /** What this primitive wraps or composes, for `describe()`. Override in composite primitives. */
+  protected describeChildren(): readonly DescribedChild[] {
+    return [];
   }
 
   /** Shorthand for `new RetryPrimitive(this, options)`. */

@@ -140,6 +140,10 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
     this.#options = options;
   }
 
+  protected override describeOptions(): Record<string, string | number | boolean> {
+    return { model: this.model, stream: this.#options.stream === true };
+  }
+
   protected async run(input: ChatInput, context: WorkflowContext): Promise<ChatOutput> {
     const { memory, system } = this.#options;
     const incoming = messagesOf(input);

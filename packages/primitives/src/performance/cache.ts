@@ -1,4 +1,5 @@
 import { AbortScope, toCancellationError, type WorkflowContext } from '@tta/agent-context';
+import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
 import { WorkflowPrimitive } from '../core/workflow-primitive.js';
 import { positiveFinite, requireFunction, requirePrimitive } from '../internal/validate.js';
@@ -111,6 +112,14 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
     await this.#store.clear();
     this.#hits = 0;
     this.#misses = 0;
+  }
+
+  protected override describeOptions(): Record<string, string | number | boolean> {
+    return { ttlMs: this.ttlMs, namespace: this.#prefix.slice(0, -1) };
+  }
+
+  protected override describeChildren(): readonly DescribedChild[] {
+    return [{ primitive: this.inner }];
   }
 
   protected run(input: I, context: WorkflowContext): Promise<O> | O {

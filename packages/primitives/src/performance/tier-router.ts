@@ -1,4 +1,5 @@
 import { isTtaError, type WorkflowContext } from '@tta/agent-context';
+import type { DescribedChild } from '../core/describe.js';
 import type { BranchInput } from '../core/parallel.js';
 import { RouterPrimitive } from '../core/router.js';
 import type { AnyPrimitive, OutputOf, PrimitiveOptions } from '../core/types.js';
@@ -91,6 +92,13 @@ export class TierRouterPrimitive<
   fallbackOrder(selected: keyof T & string): (keyof T & string)[] {
     const i = this.tierOrder.indexOf(selected);
     return [...this.tierOrder.slice(i), ...this.tierOrder.slice(0, i).reverse()];
+  }
+
+  protected override describeChildren(): readonly DescribedChild[] {
+    return this.tierOrder.map((tier) => ({
+      label: tier,
+      primitive: this.#guarded.get(tier) as AnyPrimitive,
+    }));
   }
 
   protected override async run(

@@ -1,4 +1,5 @@
 import { toCancellationError, type WorkflowContext } from '@tta/agent-context';
+import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
 import { WorkflowPrimitive } from '../core/workflow-primitive.js';
 import { BulkheadRejectedError } from '../errors/bulkhead-rejected-error.js';
@@ -58,6 +59,14 @@ export class BulkheadPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   /** Calls waiting for a slot now. */
   get queued(): number {
     return this.#queue.length;
+  }
+
+  protected override describeOptions(): Record<string, string | number | boolean> {
+    return { maxConcurrent: this.maxConcurrent, maxQueue: this.maxQueue };
+  }
+
+  protected override describeChildren(): readonly DescribedChild[] {
+    return [{ primitive: this.inner }];
   }
 
   protected run(input: I, context: WorkflowContext): Promise<O> {

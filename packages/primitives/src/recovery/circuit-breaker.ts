@@ -1,4 +1,5 @@
 import { currentContext, isCancellationError, WorkflowContext } from '@tta/agent-context';
+import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
 import { WorkflowPrimitive } from '../core/workflow-primitive.js';
 import { CircuitOpenError } from '../errors/circuit-open-error.js';
@@ -117,6 +118,14 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     const before = await this.#store.get(this.key);
     await this.#store.reset(this.key);
     this.#changed(before.state, 'closed', currentContext() ?? new WorkflowContext());
+  }
+
+  protected override describeOptions(): Record<string, string | number | boolean> {
+    return { ...this.#policy, key: this.key };
+  }
+
+  protected override describeChildren(): readonly DescribedChild[] {
+    return [{ primitive: this.inner }];
   }
 
   protected run(input: I, context: WorkflowContext): Promise<O> {

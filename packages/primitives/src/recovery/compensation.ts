@@ -1,4 +1,5 @@
 import type { WorkflowContext } from '@tta/agent-context';
+import type { DescribedChild } from '../core/describe.js';
 import { LambdaPrimitive, type StepFunction } from '../core/lambda.js';
 import type { PrimitiveOptions } from '../core/types.js';
 import { isWorkflowPrimitive, WorkflowPrimitive } from '../core/workflow-primitive.js';
@@ -141,6 +142,13 @@ class Compensation<I, O> extends WorkflowPrimitive<I, O> {
   /** The step names, in order. */
   get stepNames(): readonly string[] {
     return this.#steps.map((s) => s.name);
+  }
+
+  protected override describeChildren(): readonly DescribedChild[] {
+    return this.#steps.map((step) => ({
+      label: `${step.name} (compensated)`,
+      primitive: step.action,
+    }));
   }
 
   protected async run(input: I, context: WorkflowContext): Promise<O> {

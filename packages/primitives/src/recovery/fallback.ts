@@ -1,4 +1,5 @@
 import { isCancellationError, type WorkflowContext } from '@tta/agent-context';
+import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
 import { WorkflowPrimitive } from '../core/workflow-primitive.js';
 import { FallbackError } from '../errors/fallback-error.js';
@@ -34,6 +35,13 @@ export class FallbackPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     for (const [i, f] of list.entries())
       requirePrimitive('FallbackPrimitive', `fallbacks[${i}]`, f);
     this.alternatives = Object.freeze([primary, ...list]);
+  }
+
+  protected override describeChildren(): readonly DescribedChild[] {
+    return this.alternatives.map((primitive, i) => ({
+      label: i === 0 ? 'primary' : `fallback ${i}`,
+      primitive,
+    }));
   }
 
   protected async run(input: I, context: WorkflowContext): Promise<O> {

@@ -1,4 +1,5 @@
 import { sleep, type WorkflowContext } from '@tta/agent-context';
+import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
 import { WorkflowPrimitive } from '../core/workflow-primitive.js';
 import { RateLimitExceededError } from '../errors/rate-limit-exceeded-error.js';
@@ -64,6 +65,18 @@ export class RateLimitPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     this.#maxWaitMs = maxWaitMs;
     this.#store = options.store ?? new InMemoryRateLimitStore();
     this.key = options.key ?? this.name;
+  }
+
+  protected override describeOptions(): Record<string, string | number | boolean> {
+    return {
+      capacity: this.#config.capacity,
+      perSecond: Math.round(this.#config.refillPerMs * 1000 * 1000) / 1000,
+      key: this.key,
+    };
+  }
+
+  protected override describeChildren(): readonly DescribedChild[] {
+    return [{ primitive: this.inner }];
   }
 
   protected async run(input: I, context: WorkflowContext): Promise<O> {

@@ -1,4 +1,5 @@
 import { isCancellationError, isTtaError, sleep, type WorkflowContext } from '@tta/agent-context';
+import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
 import { WorkflowPrimitive } from '../core/workflow-primitive.js';
 import {
@@ -111,6 +112,20 @@ export class RetryPrimitive<I, O> extends WorkflowPrimitive<I, O> {
       this.#maxDelayMs,
     );
     return this.#jitter ? computed * this.#random() : computed;
+  }
+
+  protected override describeOptions(): Record<string, string | number | boolean> {
+    return {
+      maxRetries: this.maxRetries,
+      initialDelayMs: this.#initialDelayMs,
+      backoffMultiplier: this.#backoffMultiplier,
+      maxDelayMs: this.#maxDelayMs,
+      jitter: this.#jitter,
+    };
+  }
+
+  protected override describeChildren(): readonly DescribedChild[] {
+    return [{ primitive: this.inner }];
   }
 
   protected async run(input: I, context: WorkflowContext): Promise<O> {

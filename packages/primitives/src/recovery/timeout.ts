@@ -1,4 +1,5 @@
 import { AbortScope, type WorkflowContext } from '@tta/agent-context';
+import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
 import { WorkflowPrimitive } from '../core/workflow-primitive.js';
 import { TimeoutError } from '../errors/timeout-error.js';
@@ -41,6 +42,17 @@ export class TimeoutPrimitive<I, O> extends WorkflowPrimitive<I, O> {
       requirePrimitive('TimeoutPrimitive', 'fallback', options.fallback);
     this.inner = inner;
     this.#fallback = options.fallback;
+  }
+
+  protected override describeOptions(): Record<string, string | number | boolean> {
+    return { timeoutMs: this.timeoutMs };
+  }
+
+  protected override describeChildren(): readonly DescribedChild[] {
+    return [
+      { primitive: this.inner },
+      ...(this.#fallback === undefined ? [] : [{ label: 'on timeout', primitive: this.#fallback }]),
+    ];
   }
 
   protected run(input: I, context: WorkflowContext): Promise<O> {
