@@ -1,4 +1,4 @@
-import { describe as suite, expect, it } from 'vitest';
+import { expect, it, describe as suite } from 'vitest';
 import {
   CachePrimitive,
   CircuitBreakerPrimitive,
@@ -21,13 +21,22 @@ suite('describe() and toMermaid()', () => {
     step('validate'),
     new CachePrimitive(
       new TimeoutPrimitive(
-        new RetryPrimitive(new FallbackPrimitive(step('gpt'), step('llama'), { name: 'models' }), { maxRetries: 2, jitter: false, name: 'retry' }),
+        new RetryPrimitive(new FallbackPrimitive(step('gpt'), step('llama'), { name: 'models' }), {
+          maxRetries: 2,
+          jitter: false,
+          name: 'retry',
+        }),
         { timeoutMs: 5000, name: 'limit' },
       ),
       { name: 'cache', ttlMs: 60_000 },
     ),
     parallel({ tone: step('tone'), safety: step('safety') }),
-    new RouterPrimitive({ name: 'lang', routes: { en: step('format-en'), es: step('format-es') }, select: () => 'en', default: 'en' }),
+    new RouterPrimitive({
+      name: 'lang',
+      routes: { en: step('format-en'), es: step('format-es') },
+      select: () => 'en',
+      default: 'en',
+    }),
     when((s: string) => s.length > 0, step('polish')),
   );
 
@@ -64,7 +73,21 @@ suite('describe() and toMermaid()', () => {
 
   it('shows breaker settings and escapes names', () => {
     const breaker = new CircuitBreakerPrimitive(step('call "api"'), { failureThreshold: 3 });
-    expect(breaker.describe().options).toMatchObject({ failureThreshold: 3, recoveryTimeoutMs: 60_000, key: 'CircuitBreakerPrimitive' });
+    expect(breaker.describe().options).toMatchObject({
+      failureThreshold: 3,
+      recoveryTimeoutMs: 60_000,
+      key: 'CircuitBreakerPrimitive',
+    });
     expect(descriptionToMermaid(breaker.describe())).toContain('call #quot;api#quot;');
+  });
+});
+
+suite('toMermaid() option lines', () => {
+  it('separates options with real line breaks', () => {
+    const retry = new RetryPrimitive(
+      lambda((x: number) => x),
+      { maxRetries: 1, name: 'r' },
+    );
+    expect(retry.toMermaid()).toContain('<small>maxRetries: 1<br/>initialDelayMs: 1000<br/>');
   });
 });

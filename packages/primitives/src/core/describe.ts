@@ -34,12 +34,10 @@ export function descriptionToMermaid(root: PrimitiveDescription): string {
   const walk = (d: PrimitiveDescription): string => {
     const id = `n${next++}`;
     const options = Object.entries(d.options ?? {})
-      .map(([k, v]) => `${k}: ${String(v)}`)
+      .map(([k, v]) => escape(`${k}: ${String(v)}`))
       .join('<br/>');
     const title = `<b>${escape(d.type)}</b> ${escape(d.name)}`;
-    lines.push(
-      `  ${id}["${title}${options === '' ? '' : `<br/><small>${escape(options)}</small>`}"]`,
-    );
+    lines.push(`  ${id}["${title}${options === '' ? '' : `<br/><small>${options}</small>`}"]`);
     for (const child of d.children ?? []) {
       const childId = walk(child);
       lines.push(
