@@ -15,7 +15,7 @@ export interface DescribedChild {
   readonly primitive: { describe(): PrimitiveDescription };
 }
 
-function escape(text: string): string {
+function escapeLabel(text: string): string {
   return text.replaceAll('"', '#quot;').replaceAll('<', '#lt;').replaceAll('>', '#gt;');
 }
 
@@ -34,16 +34,16 @@ export function descriptionToMermaid(root: PrimitiveDescription): string {
   const walk = (d: PrimitiveDescription): string => {
     const id = `n${next++}`;
     const options = Object.entries(d.options ?? {})
-      .map(([k, v]) => escape(`${k}: ${String(v)}`))
+      .map(([k, v]) => escapeLabel(`${k}: ${String(v)}`))
       .join('<br/>');
-    const title = `<b>${escape(d.type)}</b> ${escape(d.name)}`;
+    const title = `<b>${escapeLabel(d.type)}</b> ${escapeLabel(d.name)}`;
     lines.push(`  ${id}["${title}${options === '' ? '' : `<br/><small>${options}</small>`}"]`);
     for (const child of d.children ?? []) {
       const childId = walk(child);
       lines.push(
         child.label === undefined
           ? `  ${id} --> ${childId}`
-          : `  ${id} -->|"${escape(child.label)}"| ${childId}`,
+          : `  ${id} -->|"${escapeLabel(child.label)}"| ${childId}`,
       );
     }
     return id;
