@@ -158,7 +158,11 @@ await step('tarballs hold only what they should', async () => {
     const unexpected = files.filter((f) => !/^(dist\/[^/]+\.(js|cjs|d\.ts|d\.cts)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(f));
     assert(unexpected.length === 0, `${name}: unexpected files ${unexpected.join(', ')}`);
     assert(!files.some((f) => f.endsWith('.map')), `${name}: ships source maps`);
-    lines.push(`${name}@${version}: ${files.length} files, ${(tarball.length / 1024).toFixed(1)} KiB packed, ${(manifest.dist.unpackedSize / 1024).toFixed(1)} KiB unpacked`);
+    const unpacked = (await run('tar', ['-tvzf', join(dir, 'package.tgz')]))
+      .trim()
+      .split('\n')
+      .reduce((sum, line) => sum + Number(line.trim().split(/\s+/)[2] ?? 0), 0);
+    lines.push(`${name}@${version}: ${files.length} files, ${(tarball.length / 1024).toFixed(1)} KiB packed, ${(unpacked / 1024).toFixed(1)} KiB unpacked`);
   }
   return lines.join('\n     ');
 });
@@ -230,8 +234,9 @@ const text = await (await fetch(handle.metricsUrl)).text();
 await handle.forceFlush();
 if (!text.includes('tta_primitive_executions_total{primitive_type="lambda",primitive_name="a",status="success"')) throw new Error('metric missing:\\n' + text);
 if (spans.getFinishedSpans().length !== 3) throw new Error('expected 3 spans, got ' + spans.getFinishedSpans().length);
+const names = spans.getFinishedSpans().map((s) => s.name).sort().join(',');
 await handle.shutdown();
-console.log('${kind} ok', spans.getFinishedSpans().map((s) => s.name).sort().join(','));
+console.log('${kind} ok', names);
 ${kind === 'esm' ? '' : '})().catch((e) => { console.error(e); process.exit(1); });'}
 `;
   const { outputs } = await project(
