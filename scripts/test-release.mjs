@@ -20,10 +20,17 @@ async function step(name, fn) {
   try {
     const detail = await fn();
     results.push({ name, ok: true });
-    console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)${detail ? `\n     ${detail}` : ''}`);
+    console.log(
+      `ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)${detail ? `\n     ${detail}` : ''}`,
+    );
   } catch (error) {
     results.push({ name, ok: false });
-    console.log(`FAIL ${name}\n     ${String(error?.stderr || error?.message || error).split('\n').slice(0, 30).join('\n     ')}`);
+    console.log(
+      `FAIL ${name}\n     ${String(error?.stderr || error?.message || error)
+        .split('\n')
+        .slice(0, 30)
+        .join('\n     ')}`,
+    );
   }
 }
 
@@ -49,7 +56,8 @@ async function freePort() {
 
 const tmp = await mkdtemp(join(tmpdir(), 'tta-release-'));
 cleanups.push(() => rm(tmp, { recursive: true, force: true }));
-const upstream = (await run('npm', ['config', 'get', 'registry'])).trim() || 'https://registry.npmjs.org/';
+const upstream =
+  (await run('npm', ['config', 'get', 'registry'])).trim() || 'https://registry.npmjs.org/';
 const port = await freePort();
 const registry = `http://127.0.0.1:${port}/`;
 
@@ -79,9 +87,13 @@ await step('start Verdaccio on loopback', async () => {
       '',
     ].join('\n'),
   );
-  const verdaccio = spawn(join(root, 'node_modules/.bin/verdaccio'), ['--config', join(tmp, 'verdaccio.yaml'), '--listen', `127.0.0.1:${port}`], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const verdaccio = spawn(
+    join(root, 'node_modules/.bin/verdaccio'),
+    ['--config', join(tmp, 'verdaccio.yaml'), '--listen', `127.0.0.1:${port}`],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   cleanups.unshift(async () => {
     if (verdaccio.exitCode === null) {
       const exited = new Promise((resolve) => verdaccio.once('exit', resolve));
@@ -90,7 +102,10 @@ await step('start Verdaccio on loopback', async () => {
     }
   });
   for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`${registry}-/ping`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${registry}-/ping`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return registry;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -103,7 +118,12 @@ await step('create a publisher account', async () => {
   const response = await fetch(`${registry}-/user/org.couchdb.user:releaser`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'releaser', password: 'release-test-password', type: 'user', roles: [] }),
+    body: JSON.stringify({
+      name: 'releaser',
+      password: 'release-test-password',
+      type: 'user',
+      roles: [],
+    }),
   });
   const body = await response.json();
   assert(typeof body.token === 'string', `no token: ${JSON.stringify(body)}`);
@@ -124,17 +144,29 @@ await step('pnpm version-packages (changesets)', async () => {
     const pkg = JSON.parse(await readFile(join(repo, 'packages', name, 'package.json'), 'utf8'));
     versions[pkg.name] = pkg.version;
     const changelog = await readFile(join(repo, 'packages', name, 'CHANGELOG.md'), 'utf8');
-    assert(changelog.includes(`## ${pkg.version}`), `${pkg.name}: CHANGELOG.md has no ${pkg.version} section`);
+    assert(
+      changelog.includes(`## ${pkg.version}`),
+      `${pkg.name}: CHANGELOG.md has no ${pkg.version} section`,
+    );
     for (const [dep, range] of Object.entries(pkg.dependencies ?? {})) {
-      if (dep.startsWith('@tta/')) assert(range === 'workspace:^', `${pkg.name}: ${dep} should stay workspace:^ in the repo (got ${range})`);
+      if (dep.startsWith('@tta/'))
+        assert(
+          range === 'workspace:^',
+          `${pkg.name}: ${dep} should stay workspace:^ in the repo (got ${range})`,
+        );
     }
   }
   assert(versions['@tta/primitives'] !== '0.1.0', 'versions were not bumped');
-  return Object.entries(versions).map(([n, v]) => `${n}@${v}`).join(', ');
+  return Object.entries(versions)
+    .map(([n, v]) => `${n}@${v}`)
+    .join(', ');
 });
 
 await step('pnpm release (build + changeset publish) to the local registry', async () => {
-  await run('pnpm', ['release'], { cwd: repo, env: { ...process.env, npm_config_registry: registry } });
+  await run('pnpm', ['release'], {
+    cwd: repo,
+    env: { ...process.env, npm_config_registry: registry },
+  });
   for (const [name, version] of Object.entries(versions)) {
     const manifest = await (await fetch(`${registry}${name.replace('/', '%2F')}`)).json();
     assert(manifest.versions?.[version] !== undefined, `${name}@${version} was not published`);
@@ -145,24 +177,45 @@ await step('pnpm release (build + changeset publish) to the local registry', asy
 await step('tarballs hold only what they should', async () => {
   const lines = [];
   for (const [name, version] of Object.entries(versions)) {
-    const manifest = (await (await fetch(`${registry}${name.replace('/', '%2F')}`)).json()).versions[version];
-    for (const [dep, range] of Object.entries({ ...manifest.dependencies, ...manifest.peerDependencies })) {
-      assert(!String(range).startsWith('workspace:'), `${name}: published ${dep} range is ${range}`);
-      if (dep.startsWith('@tta/')) assert(range === `^${versions[dep]}`, `${name}: ${dep} should be ^${versions[dep]}, got ${range}`);
+    const manifest = (await (await fetch(`${registry}${name.replace('/', '%2F')}`)).json())
+      .versions[version];
+    for (const [dep, range] of Object.entries({
+      ...manifest.dependencies,
+      ...manifest.peerDependencies,
+    })) {
+      assert(
+        !String(range).startsWith('workspace:'),
+        `${name}: published ${dep} range is ${range}`,
+      );
+      if (dep.startsWith('@tta/'))
+        assert(
+          range === `^${versions[dep]}`,
+          `${name}: ${dep} should be ^${versions[dep]}, got ${range}`,
+        );
     }
     const dir = join(tmp, 'tarballs', name.replace('/', '-'));
     await mkdir(dir, { recursive: true });
     const tarball = Buffer.from(await (await fetch(manifest.dist.tarball)).arrayBuffer());
     await writeFile(join(dir, 'package.tgz'), tarball);
-    const files = (await run('tar', ['-tzf', join(dir, 'package.tgz')])).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    const unexpected = files.filter((f) => !/^(dist\/[^/]+\.(js|cjs|d\.ts|d\.cts)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(f));
+    const files = (await run('tar', ['-tzf', join(dir, 'package.tgz')]))
+      .trim()
+      .split('\n')
+      .map((f) => f.replace(/^package\//, ''));
+    const unexpected = files.filter(
+      (f) =>
+        !/^(dist\/[^/]+\.(js|cjs|d\.ts|d\.cts)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(
+          f,
+        ),
+    );
     assert(unexpected.length === 0, `${name}: unexpected files ${unexpected.join(', ')}`);
     assert(!files.some((f) => f.endsWith('.map')), `${name}: ships source maps`);
     const unpacked = (await run('tar', ['-tvzf', join(dir, 'package.tgz')]))
       .trim()
       .split('\n')
       .reduce((sum, line) => sum + Number(line.trim().split(/\s+/)[2] ?? 0), 0);
-    lines.push(`${name}@${version}: ${files.length} files, ${(tarball.length / 1024).toFixed(1)} KiB packed, ${(unpacked / 1024).toFixed(1)} KiB unpacked`);
+    lines.push(
+      `${name}@${version}: ${files.length} files, ${(tarball.length / 1024).toFixed(1)} KiB packed, ${(unpacked / 1024).toFixed(1)} KiB unpacked`,
+    );
   }
   return lines.join('\n     ');
 });
@@ -172,11 +225,17 @@ async function project(name, deps, files) {
   const dir = join(tmp, 'consumers', name);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, '.npmrc'), `registry=${registry}\n`);
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${name}`, private: true, version: '0.0.0' }));
-  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...deps], { cwd: dir });
+  await writeFile(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: `consumer-${name}`, private: true, version: '0.0.0' }),
+  );
+  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...deps], {
+    cwd: dir,
+  });
   for (const [file, source] of Object.entries(files)) await writeFile(join(dir, file), source);
   const outputs = [];
-  for (const file of Object.keys(files)) outputs.push((await run(process.execPath, [file], { cwd: dir })).trim());
+  for (const file of Object.keys(files))
+    outputs.push((await run(process.execPath, [file], { cwd: dir })).trim());
   return { dir, outputs };
 }
 
@@ -194,16 +253,29 @@ console.log('${kind} ok', flow.name, length, retried);
 ${kind === 'esm' ? '' : '})().catch((e) => { console.error(e); process.exit(1); });'}
 `;
 
-await step('@tta/primitives alone (no OpenTelemetry installed): ESM and CommonJS on Node ' + process.version, async () => {
-  const { dir, outputs } = await project('primitives', [`@tta/primitives@${versions['@tta/primitives']}`], {
-    'esm.mjs': primitivesProgram('esm'),
-    'cjs.cjs': primitivesProgram('cjs'),
-  });
-  const installed = (await run('npm', ['ls', '--all', '--parseable'], { cwd: dir })).split('\n');
-  assert(!installed.some((p) => p.includes('@opentelemetry')), 'OpenTelemetry was installed with @tta/primitives');
-  assert(!installed.some((p) => /node_modules\/(ioredis|openai|prom-client)$/.test(p)), 'an optional peer was installed');
-  return outputs.join(' | ');
-});
+await step(
+  '@tta/primitives alone (no OpenTelemetry installed): ESM and CommonJS on Node ' + process.version,
+  async () => {
+    const { dir, outputs } = await project(
+      'primitives',
+      [`@tta/primitives@${versions['@tta/primitives']}`],
+      {
+        'esm.mjs': primitivesProgram('esm'),
+        'cjs.cjs': primitivesProgram('cjs'),
+      },
+    );
+    const installed = (await run('npm', ['ls', '--all', '--parseable'], { cwd: dir })).split('\n');
+    assert(
+      !installed.some((p) => p.includes('@opentelemetry')),
+      'OpenTelemetry was installed with @tta/primitives',
+    );
+    assert(
+      !installed.some((p) => /node_modules\/(ioredis|openai|prom-client)$/.test(p)),
+      'an optional peer was installed',
+    );
+    return outputs.join(' | ');
+  },
+);
 
 await step('@tta/agent-context alone: ESM and CommonJS', async () => {
   const program = (kind) => `
@@ -214,12 +286,21 @@ memory.add({ role: 'user', content: 'hello' });
 if (ctx.traceId !== '4bf92f3577b34da6a3ce929d0e0e4736' || memory.messages().length !== 1) throw new Error('unexpected');
 console.log('${kind} ok', ctx.parentSpanId);
 `;
-  const { dir, outputs } = await project('agent-context', [`@tta/agent-context@${versions['@tta/agent-context']}`], {
-    'esm.mjs': program('esm'),
-    'cjs.cjs': program('cjs'),
-  });
-  const installed = (await run('npm', ['ls', '--all', '--parseable'], { cwd: dir })).trim().split('\n');
-  assert(installed.length === 2, `@tta/agent-context pulled in dependencies: ${installed.slice(1).join(', ')}`);
+  const { dir, outputs } = await project(
+    'agent-context',
+    [`@tta/agent-context@${versions['@tta/agent-context']}`],
+    {
+      'esm.mjs': program('esm'),
+      'cjs.cjs': program('cjs'),
+    },
+  );
+  const installed = (await run('npm', ['ls', '--all', '--parseable'], { cwd: dir }))
+    .trim()
+    .split('\n');
+  assert(
+    installed.length === 2,
+    `@tta/agent-context pulled in dependencies: ${installed.slice(1).join(', ')}`,
+  );
   return outputs.join(' | ');
 });
 

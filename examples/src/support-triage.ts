@@ -43,7 +43,7 @@ interface Drafted extends Analysed {
 }
 
 /** Deterministic models: a small classifier and a larger writer, as a real deployment would use. */
-export function createModels() {
+function createModels() {
   const classifier = new FakeModel({
     name: 'fake-small',
     rules: [
@@ -75,7 +75,7 @@ export function createModels() {
 }
 
 /** Token usage shared by every step of one run (children copy `state` shallowly, so they share it). */
-export interface Usage {
+interface Usage {
   tokens: number;
 }
 

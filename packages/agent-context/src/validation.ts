@@ -9,11 +9,6 @@ export function isPlainRecord(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
-/** A shallow copy made with own data properties only, so a `__proto__` key stays a plain key. */
-export function copyRecord<T>(source: Readonly<Record<string, T>>): Record<string, T> {
-  return Object.fromEntries(Object.entries(source));
-}
-
 export function optionalString(field: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.length === 0) {
@@ -55,7 +50,7 @@ export function optionalTime(field: string, value: unknown): number | undefined 
 export function record(field: string, value: unknown): Record<string, unknown> {
   if (value === undefined) return {};
   if (!isPlainRecord(value)) throw new InvalidContextError(field, 'must be a plain object');
-  return copyRecord(value);
+  return Object.fromEntries(Object.entries(value));
 }
 
 export function stringRecord(
@@ -73,7 +68,7 @@ export function stringRecord(
       throw new InvalidContextError(`${field}.${key}`, 'is not a valid W3C baggage key');
     }
   }
-  return copyRecord(value as Record<string, string>);
+  return Object.fromEntries(Object.entries(value as Record<string, string>));
 }
 
 export function optionalSignal(value: unknown): AbortSignal | AbortScope | undefined {

@@ -14,6 +14,8 @@ import {
 } from '../src/index.js';
 
 const step = (name: string) => lambda((x: string) => x, { name });
+// Steps after the parallel one take its object output.
+const anyStep = (name: string) => lambda((x: unknown) => String(x), { name });
 
 suite('describe() and toMermaid()', () => {
   const workflow = sequential(
@@ -33,7 +35,7 @@ suite('describe() and toMermaid()', () => {
     parallel({ tone: step('tone'), safety: step('safety') }),
     new RouterPrimitive({
       name: 'lang',
-      routes: { en: step('format-en'), es: step('format-es') },
+      routes: { en: anyStep('format-en'), es: anyStep('format-es') },
       select: () => 'en',
       default: 'en',
     }),
