@@ -25,7 +25,14 @@ export const ATTR = {
   genAiOutputMessages: 'gen_ai.output.messages',
 } as const;
 
-/** A low-cardinality name for an error: its class name, or its type. */
+/**
+ * A low-cardinality name for an error: its class name, or its type.
+ *
+ * @example
+ * ```ts
+ * span.setAttribute('error.type', errorType(error)); // 'TimeoutError'
+ * ```
+ */
 export function errorType(error: unknown): string {
   if (error instanceof Error) return error.name || 'Error';
   if (typeof error === 'object' && error !== null) {

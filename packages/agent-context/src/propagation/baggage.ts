@@ -9,7 +9,15 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** True for a key that can be stored and sent as baggage (a token, not a prototype key). */
+/**
+ * True for a key that can be stored and sent as baggage (a token, not a prototype key).
+ *
+ * @example
+ * ```ts
+ * isValidBaggageKey('tenant'); // true
+ * isValidBaggageKey('__proto__'); // false
+ * ```
+ */
 export function isValidBaggageKey(key: string): boolean {
   return TOKEN.test(key) && !FORBIDDEN_KEYS.has(key);
 }

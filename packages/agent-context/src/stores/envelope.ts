@@ -7,6 +7,11 @@ const KEY = /^[\x21-\x7e]{1,512}$/;
 /**
  * Checks a store key: 1 to 512 visible ASCII characters (a `TypeError` otherwise). For authors of
  * `ContextStore`s.
+ *
+ * @example
+ * ```ts
+ * const key = checkStoreKey('MyStore', `session:${id}`); // throws a TypeError for bad keys
+ * ```
  */
 export function checkStoreKey(owner: string, key: unknown): string {
   if (typeof key !== 'string' || !KEY.test(key)) {
@@ -26,7 +31,14 @@ function expiry(owner: string, options: StoreSetOptions | undefined): number | u
   return Date.now() + ttl;
 }
 
-/** Serializes a value in the stores' versioned envelope; non-JSON values are a `TypeError`. For store authors. */
+/**
+ * Serializes a value in the stores' versioned envelope; non-JSON values are a `TypeError`. For store authors.
+ *
+ * @example
+ * ```ts
+ * await db.put(key, encodeStoreEntry('MyStore', key, value, { ttlMs: 60_000 }));
+ * ```
+ */
 export function encodeStoreEntry(
   owner: string,
   key: string,
@@ -52,7 +64,14 @@ export function encodeStoreEntry(
   return text;
 }
 
-/** Reads an envelope: the value and whether it expired. Anything else is a `StoreDataError`. For store authors. */
+/**
+ * Reads an envelope: the value and whether it expired. Anything else is a `StoreDataError`. For store authors.
+ *
+ * @example
+ * ```ts
+ * const { value, expired } = decodeStoreEntry<Session>(key, await db.get(key));
+ * ```
+ */
 export function decodeStoreEntry<T>(key: string, text: string): { value: T; expired: boolean } {
   let data: unknown;
   try {

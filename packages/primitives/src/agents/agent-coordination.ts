@@ -29,7 +29,16 @@ export interface CoordinationResult<O> {
   readonly results: Readonly<Record<string, AgentOutcome<O>>>;
 }
 
-/** Coordination did not produce what was required; `results` says how each agent did. */
+/**
+ * Coordination did not produce what was required; `results` says how each agent did.
+ *
+ * @example
+ * ```ts
+ * catch (error) {
+ *   if (error instanceof CoordinationError) console.table(error.results);
+ * }
+ * ```
+ */
 export class CoordinationError extends TtaError {
   readonly results: Readonly<Record<string, AgentOutcome<unknown>>>;
 

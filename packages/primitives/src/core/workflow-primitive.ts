@@ -214,7 +214,14 @@ export abstract class WorkflowPrimitive<in I, out O> {
   }
 }
 
-/** True for a primitive from any loaded copy of `@tta/primitives`. */
+/**
+ * True for a primitive from any loaded copy of `@tta/primitives`.
+ *
+ * @example
+ * ```ts
+ * if (isWorkflowPrimitive(value)) await value.execute(input);
+ * ```
+ */
 export function isWorkflowPrimitive(value: unknown): value is AnyPrimitive {
   return (
     typeof value === 'object' &&

@@ -25,7 +25,16 @@ export class LlmError extends TtaError {
   }
 }
 
-/** The provider is rate-limiting (HTTP 429). `retryAfterMs` comes from `retry-after(-ms)` headers. */
+/**
+ * The provider is rate-limiting (HTTP 429). `retryAfterMs` comes from `retry-after(-ms)` headers.
+ *
+ * @example
+ * ```ts
+ * catch (error) {
+ *   if (error instanceof LlmRateLimitError) await sleep(error.retryAfterMs ?? 1000);
+ * }
+ * ```
+ */
 export class LlmRateLimitError extends LlmError {
   readonly retryAfterMs: number | undefined;
 
@@ -36,7 +45,16 @@ export class LlmRateLimitError extends LlmError {
   }
 }
 
-/** The call took too long: the whole request, the first token, or a pause between tokens (streaming). */
+/**
+ * The call took too long: the whole request, the first token, or a pause between tokens (streaming).
+ *
+ * @example
+ * ```ts
+ * catch (error) {
+ *   if (error instanceof LlmTimeoutError && error.phase === 'stall') log.warn('model stalled');
+ * }
+ * ```
+ */
 export class LlmTimeoutError extends LlmError {
   readonly phase: 'request' | 'first-token' | 'stall';
   readonly timeoutMs: number | undefined;
@@ -62,7 +80,14 @@ export class LlmTimeoutError extends LlmError {
   }
 }
 
-/** The provider failed (HTTP 5xx) or the connection did. Worth retrying or falling back. */
+/**
+ * The provider failed (HTTP 5xx) or the connection did. Worth retrying or falling back.
+ *
+ * @example
+ * ```ts
+ * const answer = primaryModel.withFallback(backupModel); // LlmServerError moves on to the backup
+ * ```
+ */
 export class LlmServerError extends LlmError {
   constructor(message: string, status: number | undefined, options?: ErrorOptions) {
     super('LLM_SERVER_ERROR', message, { ...options, status, retryable: true });
@@ -70,7 +95,16 @@ export class LlmServerError extends LlmError {
   }
 }
 
-/** The request was refused (HTTP 4xx other than 408/409/429): bad input, auth, unknown model. Not retryable. */
+/**
+ * The request was refused (HTTP 4xx other than 408/409/429): bad input, auth, unknown model. Not retryable.
+ *
+ * @example
+ * ```ts
+ * catch (error) {
+ *   if (error instanceof LlmRequestError && error.status === 401) throw new Error('check OPENAI_API_KEY');
+ * }
+ * ```
+ */
 export class LlmRequestError extends LlmError {
   constructor(message: string, status: number | undefined, options?: ErrorOptions) {
     super('LLM_REQUEST_ERROR', message, { ...options, status, retryable: false });

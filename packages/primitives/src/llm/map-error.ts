@@ -19,7 +19,14 @@ function header(headers: HeaderBag, name: string): string | undefined {
   return (headers as Record<string, string | undefined>)[name];
 }
 
-/** `retry-after-ms`, else `retry-after` (seconds or an HTTP date), in ms. */
+/**
+ * `retry-after-ms`, else `retry-after` (seconds or an HTTP date), in ms.
+ *
+ * @example
+ * ```ts
+ * retryAfterMs(response.headers); // 2000 for `retry-after: 2`
+ * ```
+ */
 export function retryAfterMs(headers: HeaderBag, now = Date.now()): number | undefined {
   const ms = Number(header(headers, 'retry-after-ms'));
   if (Number.isFinite(ms) && ms >= 0 && header(headers, 'retry-after-ms') !== undefined) return ms;
@@ -31,7 +38,14 @@ export function retryAfterMs(headers: HeaderBag, now = Date.now()): number | und
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Turns an `openai` SDK error (or a network failure) into a typed `LlmError`. */
+/**
+ * Turns an `openai` SDK error (or a network failure) into a typed `LlmError`.
+ *
+ * @example
+ * ```ts
+ * try { await client.chat.completions.create(request); } catch (error) { throw toLlmError(error); }
+ * ```
+ */
 export function toLlmError(error: unknown): LlmError {
   if (error instanceof LlmError) return error;
   const e = error as { name?: unknown; status?: unknown; headers?: HeaderBag; message?: unknown };

@@ -42,7 +42,14 @@ export type Admission =
 
 const ALLOWED: Admission = Object.freeze({ allowed: true, trial: false });
 
-/** Decides whether a call may start; moves open → half-open once the recovery time has passed. */
+/**
+ * Decides whether a call may start; moves open → half-open once the recovery time has passed.
+ *
+ * @example
+ * ```ts
+ * const { next, result } = admit(snapshot, policy, Date.now()); // result.allowed?
+ * ```
+ */
 export function admit(
   s: CircuitSnapshot,
   policy: CircuitPolicy,
@@ -73,7 +80,14 @@ export function admit(
   return { next: { ...s, inFlight: s.inFlight + 1 }, result: { allowed: true, trial: true } };
 }
 
-/** Records a success. Closed: resets the failure count. Half-open: enough successes close it. */
+/**
+ * Records a success. Closed: resets the failure count. Half-open: enough successes close it.
+ *
+ * @example
+ * ```ts
+ * const next = recordSuccess(snapshot, policy, admission.trial);
+ * ```
+ */
 export function recordSuccess(
   s: CircuitSnapshot,
   policy: CircuitPolicy,
@@ -88,7 +102,14 @@ export function recordSuccess(
   return s;
 }
 
-/** Records a failure. Closed: enough consecutive failures open it. Half-open: a failed trial reopens it. */
+/**
+ * Records a failure. Closed: enough consecutive failures open it. Half-open: a failed trial reopens it.
+ *
+ * @example
+ * ```ts
+ * const next = recordFailure(snapshot, policy, false, Date.now());
+ * ```
+ */
 export function recordFailure(
   s: CircuitSnapshot,
   policy: CircuitPolicy,
@@ -108,7 +129,14 @@ export function recordFailure(
   return s;
 }
 
-/** Frees a trial slot without judging the call (it ended in an error that is not a failure). */
+/**
+ * Frees a trial slot without judging the call (it ended in an error that is not a failure).
+ *
+ * @example
+ * ```ts
+ * const next = releaseTrial(snapshot, true); // a trial ended in an error that is not a failure
+ * ```
+ */
 export function releaseTrial(s: CircuitSnapshot, trial: boolean): CircuitSnapshot {
   if (s.state === 'half-open' && trial && s.inFlight > 0) return { ...s, inFlight: s.inFlight - 1 };
   return s;
@@ -131,7 +159,15 @@ export interface CircuitOutcome {
   readonly failures?: number;
 }
 
-/** Applies one operation to a snapshot: the reference semantics every store must implement. */
+/**
+ * Applies one operation to a snapshot: the reference semantics every store must implement.
+ *
+ * @example
+ * ```ts
+ * // A custom CircuitBreakerStore applies operations with the reference semantics:
+ * const { next, result } = applyOperation(current, { kind: 'failure', trial: false }, policy, now);
+ * ```
+ */
 export function applyOperation(
   s: CircuitSnapshot,
   op: CircuitOperation,
@@ -150,7 +186,15 @@ export function applyOperation(
   }
 }
 
-/** True for a value shaped like a snapshot (for stores reading untrusted data). */
+/**
+ * True for a value shaped like a snapshot (for stores reading untrusted data).
+ *
+ * @example
+ * ```ts
+ * const stored = JSON.parse(text);
+ * if (!isCircuitSnapshot(stored)) throw new Error('corrupt circuit state');
+ * ```
+ */
 export function isCircuitSnapshot(value: unknown): value is CircuitSnapshot {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;

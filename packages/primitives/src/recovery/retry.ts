@@ -37,6 +37,11 @@ export interface RetryOptions extends PrimitiveOptions {
 /**
  * The default `retryOn`: everything but cancellation, an open circuit, and errors that say they
  * are not retryable (`error.retryable === false`, e.g. an `LlmRequestError` for a bad request).
+ *
+ * @example
+ * ```ts
+ * new RetryPrimitive(step, { retryOn: (error) => isRetryableError(error) && !(error instanceof QuotaError) });
+ * ```
  */
 export function isRetryableError(error: unknown): boolean {
   if (isCancellationError(error) || isTtaError(error, 'CIRCUIT_OPEN')) return false;

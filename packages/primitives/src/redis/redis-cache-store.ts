@@ -14,7 +14,14 @@ export type RedisCacheStoreOptions = RedisStoreOptions & {
   serializer?: CacheSerializer | undefined;
 };
 
-/** Thrown (and reported as a `cache-error`, then treated as a miss) when stored data is not ours. */
+/**
+ * Thrown (and reported as a `cache-error`, then treated as a miss) when stored data is not ours.
+ *
+ * @example
+ * ```ts
+ * cache.execute(input); // a corrupt entry is reported as a `cache-error` event and treated as a miss
+ * ```
+ */
 export class CorruptCacheEntryError extends Error {
   constructor(key: string, reason: string) {
     super(`Cache entry ${key} is not a valid entry: ${reason}`);

@@ -27,7 +27,14 @@ export interface MockCall<I> {
   readonly time: number;
 }
 
-/** The error a {@link MockPrimitive} throws when told to fail without `throws`. */
+/**
+ * The error a {@link MockPrimitive} throws when told to fail without `throws`.
+ *
+ * @example
+ * ```ts
+ * await expect(new MockPrimitive({ failTimes: 1 }).execute(1)).rejects.toBeInstanceOf(MockFailureError);
+ * ```
+ */
 export class MockFailureError extends Error {
   constructor(name: string, call: number) {
     super(`${name}: scripted failure on call ${call}`);
