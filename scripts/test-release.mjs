@@ -220,7 +220,11 @@ await step('tarballs hold only what they should', async () => {
   return lines.join('\n     ');
 });
 
-// 5. Fresh projects, plain npm, one package at a time.
+// 5. Fresh projects, plain npm, one package at a time. The environment is cleaned of npm settings
+// a parent (pnpm) passes down, so nothing overrides the project's registry.
+const cleanEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !/^npm_config_/i.test(key)),
+);
 async function project(name, deps, files) {
   const dir = join(tmp, 'consumers', name);
   await mkdir(dir, { recursive: true });
@@ -229,13 +233,19 @@ async function project(name, deps, files) {
     join(dir, 'package.json'),
     JSON.stringify({ name: `consumer-${name}`, private: true, version: '0.0.0' }),
   );
-  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...deps], {
-    cwd: dir,
-  });
+  const install = [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--loglevel=error',
+    `--registry=${registry}`,
+  ];
+  await run('npm', [...install, ...deps], { cwd: dir, env: cleanEnv });
   for (const [file, source] of Object.entries(files)) await writeFile(join(dir, file), source);
   const outputs = [];
-  for (const file of Object.keys(files))
-    outputs.push((await run(process.execPath, [file], { cwd: dir })).trim());
+  for (const file of Object.keys(files)) {
+    outputs.push((await run(process.execPath, [file], { cwd: dir, env: cleanEnv })).trim());
+  }
   return { dir, outputs };
 }
 
@@ -264,7 +274,9 @@ await step(
         'cjs.cjs': primitivesProgram('cjs'),
       },
     );
-    const installed = (await run('npm', ['ls', '--all', '--parseable'], { cwd: dir })).split('\n');
+    const installed = (
+      await run('npm', ['ls', '--all', '--parseable'], { cwd: dir, env: cleanEnv })
+    ).split('\n');
     assert(
       !installed.some((p) => p.includes('@opentelemetry')),
       'OpenTelemetry was installed with @tta/primitives',
@@ -294,7 +306,7 @@ console.log('${kind} ok', ctx.parentSpanId);
       'cjs.cjs': program('cjs'),
     },
   );
-  const installed = (await run('npm', ['ls', '--all', '--parseable'], { cwd: dir }))
+  const installed = (await run('npm', ['ls', '--all', '--parseable'], { cwd: dir, env: cleanEnv }))
     .trim()
     .split('\n');
   assert(

@@ -1,7 +1,14 @@
 import { BudgetExceededError, type BudgetLimit } from './errors/budget-exceeded-error.js';
 import { InvalidContextError } from './errors/invalid-context-error.js';
 
-/** The limits of a {@link Budget}. Every limit is optional; an absent one is unlimited. */
+/**
+ * The limits of a {@link Budget}. Every limit is optional; an absent one is unlimited.
+ *
+ * @example
+ * ```ts
+ * const limits: BudgetLimits = { maxTokens: 20_000, maxCostUsd: 0.5, maxDurationMs: 60_000 };
+ * ```
+ */
 export interface BudgetLimits {
   /** Input + output tokens. */
   maxTokens?: number | undefined;
@@ -11,7 +18,14 @@ export interface BudgetLimits {
   maxDurationMs?: number | undefined;
 }
 
-/** One model call's usage, as steps record it with `ctx.recordUsage()`. */
+/**
+ * One model call's usage, as steps record it with `ctx.recordUsage()`.
+ *
+ * @example
+ * ```ts
+ * ctx.recordUsage({ inputTokens: 1200, outputTokens: 300, costUsd: 0.0042, model: 'gpt-4o-mini' });
+ * ```
+ */
 export interface Usage {
   inputTokens?: number | undefined;
   outputTokens?: number | undefined;
@@ -20,7 +34,14 @@ export interface Usage {
   model?: string | undefined;
 }
 
-/** What has been spent. */
+/**
+ * What has been spent.
+ *
+ * @example
+ * ```ts
+ * const { tokens, costUsd, byModel } = ctx.budget?.spent ?? { tokens: 0, costUsd: 0, byModel: {} };
+ * ```
+ */
 export interface BudgetSpent {
   inputTokens: number;
   outputTokens: number;
@@ -32,14 +53,28 @@ export interface BudgetSpent {
   byModel: Record<string, { tokens: number; costUsd: number; calls: number }>;
 }
 
-/** What is left (`Infinity` for an absent limit, never below 0). */
+/**
+ * What is left (`Infinity` for an absent limit, never below 0).
+ *
+ * @example
+ * ```ts
+ * if ((ctx.budget?.remaining.tokens ?? Infinity) < 2000) prompt = shorten(prompt);
+ * ```
+ */
 export interface BudgetRemaining {
   tokens: number;
   costUsd: number;
   durationMs: number;
 }
 
-/** The JSON form of a budget (limits, start and spending, not the parent link). */
+/**
+ * The JSON form of a budget (limits, start and spending, not the parent link).
+ *
+ * @example
+ * ```ts
+ * await store.set(`budget:${customer}`, ctx.budget?.toJSON());
+ * ```
+ */
 export interface BudgetJSON {
   limits: BudgetLimits;
   startTime: number;

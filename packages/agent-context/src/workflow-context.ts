@@ -20,7 +20,14 @@ import {
   traceFlags,
 } from './validation.js';
 
-/** A named point in time recorded with {@link WorkflowContext.checkpoint}. */
+/**
+ * A named point in time recorded with {@link WorkflowContext.checkpoint}.
+ *
+ * @example
+ * ```ts
+ * const first: Checkpoint | undefined = ctx.checkpoints[0]; // { name, time, elapsedMs }
+ * ```
+ */
 export interface Checkpoint {
   readonly name: string;
   /** Epoch milliseconds. */
@@ -29,7 +36,14 @@ export interface Checkpoint {
   readonly elapsedMs: number;
 }
 
-/** Everything a context can be created with. Every field is optional. */
+/**
+ * Everything a context can be created with. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * const ctx = new WorkflowContext({ workflowId: 'support-bot', userId: 'u-42', deadline: Date.now() + 30_000 });
+ * ```
+ */
 export interface WorkflowContextInit {
   /** Identifies the workflow (definition or run) this context belongs to. Default: none. */
   workflowId?: string | undefined;
@@ -79,13 +93,25 @@ export interface WorkflowContextInit {
 /**
  * What {@link WorkflowContext.child} accepts. The trace id, correlation id and start time are
  * not overridable: a child is part of the same trace and request, starting now.
+ *
+ * @example
+ * ```ts
+ * const branch = ctx.child({ agentId: 'researcher', budget: { maxTokens: 5000 } });
+ * ```
  */
 export type WorkflowContextOverrides = Omit<
   WorkflowContextInit,
   'traceId' | 'correlationId' | 'startTime'
 >;
 
-/** The JSON form of a context ({@link WorkflowContext.toJSON}); the signal is not included. */
+/**
+ * The JSON form of a context ({@link WorkflowContext.toJSON}); the signal is not included.
+ *
+ * @example
+ * ```ts
+ * const saved: WorkflowContextJSON = ctx.toJSON(); const restored = WorkflowContext.fromJSON(saved);
+ * ```
+ */
 export interface WorkflowContextJSON {
   version: 1;
   workflowId?: string;

@@ -1,4 +1,11 @@
-/** Span attribute names this package writes. */
+/**
+ * Span attribute names this package writes.
+ *
+ * @example
+ * ```ts
+ * span.setAttribute(ATTR.routerRoute, 'quality');
+ * ```
+ */
 export const ATTR = {
   primitiveType: 'tta.primitive.type',
   primitiveName: 'tta.primitive.name',

@@ -1,6 +1,13 @@
 import type { PrimitiveEvent, PrimitiveHooks } from '@tta/primitives';
 
-/** One structured line about a finished primitive execution, or an event. */
+/**
+ * One structured line about a finished primitive execution, or an event.
+ *
+ * @example
+ * ```ts
+ * const sink = (record: LogRecord) => { if (record.kind === 'execution' && record.status === 'error') alert(record); };
+ * ```
+ */
 export type LogRecord =
   | {
       kind: 'execution';
@@ -20,7 +27,14 @@ export type LogRecord =
       detail: Record<string, unknown>;
     };
 
-/** Options of {@link createLoggingHooks}. */
+/**
+ * Options of {@link createLoggingHooks}.
+ *
+ * @example
+ * ```ts
+ * registerHooks(createLoggingHooks({ sink: (record) => logger.info(record), logSuccess: false }));
+ * ```
+ */
 export interface LoggingHooksOptions {
   /** Receives each record. Default: `console.log` of the record as one JSON line. */
   sink?: ((record: LogRecord) => void) | undefined;

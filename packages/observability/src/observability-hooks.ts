@@ -22,7 +22,14 @@ import { OtelMetricsSink } from './metrics/otel-metrics.js';
 import { PromClientMetricsSink, type PromRegistryLike } from './metrics/prom-client-metrics.js';
 import { SCOPE_NAME, SCOPE_VERSION } from './version.js';
 
-/** Options of {@link createObservabilityHooks}. */
+/**
+ * Options of {@link createObservabilityHooks}.
+ *
+ * @example
+ * ```ts
+ * registerHooks(createObservabilityHooks({ tracerProvider, meterProvider, captureContent: false }));
+ * ```
+ */
 export interface ObservabilityHooksOptions {
   /** Where spans go. Default: the global OpenTelemetry tracer provider. */
   tracerProvider?: TracerProvider | undefined;

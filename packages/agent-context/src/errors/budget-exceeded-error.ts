@@ -1,6 +1,13 @@
 import { TtaError } from './tta-error.js';
 
-/** Which limit of a budget ran out. */
+/**
+ * Which limit of a budget ran out.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof BudgetExceededError && error.limit === 'costUsd') notifyBilling();
+ * ```
+ */
 export type BudgetLimit = 'tokens' | 'costUsd' | 'durationMs';
 
 /**

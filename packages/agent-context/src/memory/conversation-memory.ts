@@ -3,10 +3,24 @@ import { InvalidContextError } from '../errors/invalid-context-error.js';
 import { MessageTooLargeError } from '../errors/message-too-large-error.js';
 import { approximateTokenCount, type TokenCounter } from './token-counter.js';
 
-/** Who said it. */
+/**
+ * Who said it.
+ *
+ * @example
+ * ```ts
+ * const role: MessageRole = toolCall ? 'tool' : 'assistant';
+ * ```
+ */
 export type MessageRole = 'system' | 'user' | 'assistant' | 'tool';
 
-/** What `add()` takes. */
+/**
+ * What `add()` takes.
+ *
+ * @example
+ * ```ts
+ * memory.add({ role: 'user', content: question, importance: 0.8, metadata: { channel: 'web' } });
+ * ```
+ */
 export interface MessageInput {
   role: MessageRole;
   content: string;
@@ -18,7 +32,14 @@ export interface MessageInput {
   importance?: number | undefined;
 }
 
-/** A stored message. */
+/**
+ * A stored message.
+ *
+ * @example
+ * ```ts
+ * for (const message of memory.messages()) console.log(message.role, message.tokenCount, message.content);
+ * ```
+ */
 export interface Message {
   readonly id: string;
   readonly role: MessageRole;
@@ -31,7 +52,14 @@ export interface Message {
   readonly timestamp: number;
 }
 
-/** Options of {@link ConversationMemory}. */
+/**
+ * Options of {@link ConversationMemory}.
+ *
+ * @example
+ * ```ts
+ * const memory = new ConversationMemory({ maxTokens: 8000, keepRecent: 6, sessionId: 's-1' });
+ * ```
+ */
 export interface ConversationMemoryOptions {
   /** The conversation's token budget; pruning keeps the total at or under it. Required. */
   maxTokens: number;
@@ -43,7 +71,14 @@ export interface ConversationMemoryOptions {
   sessionId?: string | undefined;
 }
 
-/** The JSON form, for stores. */
+/**
+ * The JSON form, for stores.
+ *
+ * @example
+ * ```ts
+ * await store.set(`conversation:${sessionId}`, memory.toJSON());
+ * ```
+ */
 export interface ConversationMemoryJSON {
   version: 1;
   sessionId?: string;

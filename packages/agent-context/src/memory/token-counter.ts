@@ -1,10 +1,22 @@
-/** Counts the tokens of a text. */
+/**
+ * Counts the tokens of a text.
+ *
+ * @example
+ * ```ts
+ * const counter: TokenCounter = (text) => Math.ceil(text.length / 3.5);
+ * ```
+ */
 export type TokenCounter = (text: string) => number;
 
 /**
  * The default counter: a fast approximation (about 4 characters a token for English, and never
  * fewer tokens than words). Good enough to keep a conversation inside a budget; use
  * `createTiktokenCounter()` when exact counts matter.
+ *
+ * @example
+ * ```ts
+ * approximateTokenCount('How long is this prompt?'); // 6
+ * ```
  */
 export const approximateTokenCount: TokenCounter = (text) => {
   if (text.length === 0) return 0;

@@ -1,6 +1,20 @@
-/** Limits from the W3C Baggage specification. */
+/**
+ * Limits from the W3C Baggage specification.
+ *
+ * @example
+ * ```ts
+ * if (Buffer.byteLength(header) > BAGGAGE_MAX_BYTES) console.warn('baggage header will be ignored');
+ * ```
+ */
 export const BAGGAGE_MAX_BYTES = 8192;
-/** Members beyond this many are dropped (the spec requires at least 64 to be kept). */
+/**
+ * Members beyond this many are dropped (the spec requires at least 64 to be kept).
+ *
+ * @example
+ * ```ts
+ * const keep = Object.entries(baggage).slice(0, BAGGAGE_MAX_MEMBERS);
+ * ```
+ */
 export const BAGGAGE_MAX_MEMBERS = 180;
 
 // RFC 7230 token characters: the spec's grammar for a baggage key.

@@ -1,12 +1,24 @@
 /**
  * Anything headers can be read from: a fetch `Headers`, Node's `IncomingHttpHeaders`
  * (values may be arrays), a `Map`, or a plain record. Names are matched case-insensitively.
+ *
+ * @example
+ * ```ts
+ * const ctx = WorkflowContext.fromHeaders(req.headers); // Node headers, fetch Headers or a record
+ * ```
  */
 export type HeaderCarrier =
   | { get(name: string): string | null | undefined }
   | Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** The headers {@link WorkflowContext.toHeaders} produces. */
+/**
+ * The headers {@link WorkflowContext.toHeaders} produces.
+ *
+ * @example
+ * ```ts
+ * await fetch(url, { headers: { ...ctx.toHeaders(), 'content-type': 'application/json' } });
+ * ```
+ */
 export interface PropagationHeaders {
   traceparent?: string;
   baggage?: string;

@@ -1,6 +1,13 @@
 import { isValidSpanId, isValidTraceId } from './ids.js';
 
-/** The fields of a W3C `traceparent` header. */
+/**
+ * The fields of a W3C `traceparent` header.
+ *
+ * @example
+ * ```ts
+ * const parent = parseTraceparent(req.headers.traceparent as string); // { traceId, spanId, traceFlags } | undefined
+ * ```
+ */
 export interface TraceParent {
   traceId: string;
   /** The caller's span id (the header's `parent-id`). */

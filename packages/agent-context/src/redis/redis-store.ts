@@ -8,7 +8,14 @@ import {
 } from '@tta/agent-context';
 import { Redis, type RedisOptions } from 'ioredis';
 
-/** Options of {@link RedisStore}: `{ url }` (the store owns the client) or `{ client }` (yours). */
+/**
+ * Options of {@link RedisStore}: `{ url }` (the store owns the client) or `{ client }` (yours).
+ *
+ * @example
+ * ```ts
+ * const store = new RedisStore({ url: 'redis://127.0.0.1:6379', keyPrefix: 'support:' });
+ * ```
+ */
 export type RedisStoreOptions = (
   | { url: string; redisOptions?: RedisOptions | undefined; client?: undefined }
   | { client: Redis; url?: undefined; redisOptions?: undefined }

@@ -1,4 +1,11 @@
-/** Options of {@link ContextStore.set}. */
+/**
+ * Options of {@link ContextStore.set}.
+ *
+ * @example
+ * ```ts
+ * await store.set('session:s-1', session, { ttlMs: 30 * 60_000 });
+ * ```
+ */
 export interface StoreSetOptions {
   /** Time to live in ms; expired entries read as absent. Default: no expiry. */
   ttlMs?: number | undefined;
@@ -9,6 +16,11 @@ export interface StoreSetOptions {
  * `InMemoryStore` (default), `FileStore` (a directory, atomic writes) and `RedisStore`
  * (`@tta/agent-context/redis`, for many processes) implement it. Values must be JSON-serializable
  * (a `TypeError` says when not); data a store cannot read back is a `StoreDataError`.
+ *
+ * @example
+ * ```ts
+ * const store: ContextStore = process.env.REDIS_URL ? new RedisStore({ url: process.env.REDIS_URL }) : new FileStore({ dir: './data' });
+ * ```
  */
 export interface ContextStore {
   /** The value under `key`, or undefined (absent or expired). */

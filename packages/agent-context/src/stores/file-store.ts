@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import type { ContextStore, StoreSetOptions } from './context-store.js';
 import { checkStoreKey, decodeStoreEntry, encodeStoreEntry } from './envelope.js';
 
-/** Options of {@link FileStore}. */
+/**
+ * Options of {@link FileStore}.
+ *
+ * @example
+ * ```ts
+ * const store = new FileStore({ dir: join(dataDir, 'sessions') });
+ * ```
+ */
 export interface FileStoreOptions {
   /** The directory holding one JSON file per key (created if missing). Required. */
   dir: string;

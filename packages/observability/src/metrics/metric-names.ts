@@ -1,14 +1,35 @@
-/** Buckets for durations in seconds, from 1 ms to 60 s. */
+/**
+ * Buckets for durations in seconds, from 1 ms to 60 s.
+ *
+ * @example
+ * ```ts
+ * meter.createHistogram('my_step_seconds', { advice: { explicitBucketBoundaries: DURATION_BUCKETS_SECONDS } });
+ * ```
+ */
 export const DURATION_BUCKETS_SECONDS = [
   0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
 ];
 
-/** The GenAI semantic conventions' buckets for token counts. */
+/**
+ * The GenAI semantic conventions' buckets for token counts.
+ *
+ * @example
+ * ```ts
+ * meter.createHistogram('gen_ai.client.token.usage', { advice: { explicitBucketBoundaries: TOKEN_BUCKETS } });
+ * ```
+ */
 export const TOKEN_BUCKETS = [
   1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
 ];
 
-/** The GenAI semantic conventions' buckets for operation durations, in seconds. */
+/**
+ * The GenAI semantic conventions' buckets for operation durations, in seconds.
+ *
+ * @example
+ * ```ts
+ * meter.createHistogram('gen_ai.client.operation.duration', { advice: { explicitBucketBoundaries: GENAI_DURATION_BUCKETS_SECONDS } });
+ * ```
+ */
 export const GENAI_DURATION_BUCKETS_SECONDS = [
   0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
 ];
@@ -39,7 +60,14 @@ function counter(
   return { prometheus: `${base}_total`, otel: base, kind: 'counter', help, labels };
 }
 
-/** Every metric, by key. Labels are bounded: primitive types and names, never inputs or ids. */
+/**
+ * Every metric, by key. Labels are bounded: primitive types and names, never inputs or ids.
+ *
+ * @example
+ * ```ts
+ * for (const metric of Object.values(METRICS)) console.log(metric.prometheus, metric.help);
+ * ```
+ */
 export const METRICS = {
   executions: counter('tta_primitive_executions', 'Primitive executions, by outcome', [
     ...PRIMITIVE,
@@ -98,5 +126,14 @@ export const METRICS = {
   },
 } as const satisfies Record<string, MetricDefinition>;
 
+/**
+ * The key of a metric in {@link METRICS}.
+ *
+ * @example
+ * ```ts
+ * const key: MetricKey = 'executions';
+ * console.log(METRICS[key].prometheus); // 'tta_primitive_executions_total'
+ * ```
+ */
 export type MetricKey = keyof typeof METRICS;
 export type { MetricDefinition };

@@ -2,7 +2,14 @@ import { createRequire } from 'node:module';
 import { METRICS, type MetricKey } from './metric-names.js';
 import type { Labels, MetricsSink } from './metrics-sink.js';
 
-/** The part of a prom-client `Registry` we rely on. */
+/**
+ * The part of a prom-client `Registry` we rely on.
+ *
+ * @example
+ * ```ts
+ * registerHooks(createObservabilityHooks({ registry: new Registry() })); // prom-client
+ * ```
+ */
 export interface PromRegistryLike {
   getSingleMetric(name: string): unknown;
   metrics(): Promise<string>;

@@ -6,7 +6,14 @@ import type { metrics as sdkMetrics, tracing } from '@opentelemetry/sdk-node';
 import { createObservabilityHooks, type ObservabilityHooksOptions } from '@tta/observability';
 import { registerHooks } from '@tta/primitives';
 
-/** Where to serve Prometheus text. */
+/**
+ * Where to serve Prometheus text.
+ *
+ * @example
+ * ```ts
+ * await setupObservability({ serviceName: 'bot', prometheus: { port: 9464, host: '0.0.0.0', endpoint: '/metrics' } });
+ * ```
+ */
 export interface PrometheusOptions {
   /** Default: 9464 (0 picks a free port; see `metricsUrl`). */
   port?: number | undefined;
@@ -16,7 +23,14 @@ export interface PrometheusOptions {
   endpoint?: string | undefined;
 }
 
-/** Options of {@link setupObservability}. */
+/**
+ * Options of {@link setupObservability}.
+ *
+ * @example
+ * ```ts
+ * await setupObservability({ serviceName: 'bot', traceExporter: new OTLPTraceExporter(), prometheus: { port: 9464 } });
+ * ```
+ */
 export interface SetupObservabilityOptions {
   /** The `service.name` resource attribute. Required. */
   serviceName: string;
@@ -34,7 +48,15 @@ export interface SetupObservabilityOptions {
   hooks?: Pick<ObservabilityHooksOptions, 'captureContent'> | undefined;
 }
 
-/** What {@link setupObservability} returns. */
+/**
+ * What {@link setupObservability} returns.
+ *
+ * @example
+ * ```ts
+ * const observability = await setupObservability({ serviceName: 'bot' });
+ * process.on('SIGTERM', () => observability.shutdown());
+ * ```
+ */
 export interface ObservabilityHandle {
   /** False when the OpenTelemetry SDK packages are not installed (everything is a no-op). */
   readonly enabled: boolean;

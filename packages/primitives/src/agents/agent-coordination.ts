@@ -8,17 +8,38 @@ import {
   WorkflowPrimitive,
 } from '@tta/primitives';
 
-/** How the agents' answers are combined. */
+/**
+ * How the agents' answers are combined.
+ *
+ * @example
+ * ```ts
+ * const strategy: CoordinationStrategy = needsAgreement ? 'consensus' : 'first';
+ * ```
+ */
 export type CoordinationStrategy = 'aggregate' | 'first' | 'consensus';
 
-/** How one agent did. */
+/**
+ * How one agent did.
+ *
+ * @example
+ * ```ts
+ * for (const [agent, outcome] of Object.entries(result.results)) if (outcome.status === 'timed-out') slow.add(agent);
+ * ```
+ */
 export type AgentOutcome<O> =
   | { readonly status: 'fulfilled'; readonly value: O; readonly durationMs: number }
   | { readonly status: 'rejected'; readonly reason: unknown; readonly durationMs: number }
   | { readonly status: 'timed-out'; readonly durationMs: number }
   | { readonly status: 'cancelled'; readonly durationMs: number };
 
-/** What a coordination returns. */
+/**
+ * What a coordination returns.
+ *
+ * @example
+ * ```ts
+ * const { output, agents, results } = await panel.execute(question);
+ * ```
+ */
 export interface CoordinationResult<O> {
   readonly strategy: CoordinationStrategy;
   /** `first`: the winner's output; `consensus`: the agreed output; `aggregate`: undefined. */
@@ -49,7 +70,14 @@ export class CoordinationError extends TtaError {
   }
 }
 
-/** Options of {@link AgentCoordinationPrimitive}. */
+/**
+ * Options of {@link AgentCoordinationPrimitive}.
+ *
+ * @example
+ * ```ts
+ * new AgentCoordinationPrimitive({ agents: { a, b, c }, strategy: 'first', timeoutMs: 15_000 });
+ * ```
+ */
 export interface AgentCoordinationOptions<I, O> extends PrimitiveOptions {
   /** The agents, by name; all get the same input. */
   agents: { readonly [agent: string]: WorkflowPrimitive<I, O> };

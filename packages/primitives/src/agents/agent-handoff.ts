@@ -6,10 +6,24 @@ import {
   WorkflowPrimitive,
 } from '@tta/primitives';
 
-/** How a handoff happens: now, later (queued), or only when a condition holds. */
+/**
+ * How a handoff happens: now, later (queued), or only when a condition holds.
+ *
+ * @example
+ * ```ts
+ * const strategy: HandoffStrategy = afterHours ? 'queued' : 'immediate';
+ * ```
+ */
 export type HandoffStrategy = 'immediate' | 'queued' | 'conditional';
 
-/** One handoff, as recorded in the context (`ctx.state.handoffHistory`) and returned. */
+/**
+ * One handoff, as recorded in the context (`ctx.state.handoffHistory`) and returned.
+ *
+ * @example
+ * ```ts
+ * const history = (ctx.state.handoffHistory ?? []) as HandoffRecord[];
+ * ```
+ */
 export interface HandoffRecord {
   readonly from: string | undefined;
   readonly to: string;
@@ -20,7 +34,15 @@ export interface HandoffRecord {
   readonly time: number;
 }
 
-/** What a handoff returns. */
+/**
+ * What a handoff returns.
+ *
+ * @example
+ * ```ts
+ * const result = await handoff.execute(task, ctx);
+ * if (result.status === 'completed') return result.output;
+ * ```
+ */
 export type HandoffResult<O> =
   | {
       readonly status: 'completed';
@@ -36,7 +58,14 @@ export type HandoffResult<O> =
     }
   | { readonly status: 'skipped'; readonly agent: string; readonly record: HandoffRecord };
 
-/** A task waiting for its agent (the `queued` strategy). */
+/**
+ * A task waiting for its agent (the `queued` strategy).
+ *
+ * @example
+ * ```ts
+ * for (const task of handoff.queued) console.log(task.agent, task.record.reason);
+ * ```
+ */
 export interface QueuedHandoff<I> {
   readonly agent: string;
   readonly input: I;
@@ -45,7 +74,14 @@ export interface QueuedHandoff<I> {
   readonly record: HandoffRecord;
 }
 
-/** Options of {@link AgentHandoffPrimitive}. */
+/**
+ * Options of {@link AgentHandoffPrimitive}.
+ *
+ * @example
+ * ```ts
+ * new AgentHandoffPrimitive({ agents: { billing }, to: 'billing', strategy: 'queued', onHandoff: (r) => audit(r) });
+ * ```
+ */
 export interface AgentHandoffOptions<I, O> extends PrimitiveOptions {
   /** The agents that can take over, by name. */
   agents: { readonly [agent: string]: WorkflowPrimitive<I, O> };

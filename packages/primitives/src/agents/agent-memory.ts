@@ -6,10 +6,24 @@ import {
 } from '@tta/agent-context';
 import { type PrimitiveOptions, WorkflowPrimitive } from '@tta/primitives';
 
-/** Whose memory: this workflow's, this session's, or everyone's. */
+/**
+ * Whose memory: this workflow's, this session's, or everyone's.
+ *
+ * @example
+ * ```ts
+ * const scope: MemoryScope = shared ? 'global' : 'session';
+ * ```
+ */
 export type MemoryScope = 'workflow' | 'session' | 'global';
 
-/** One remembered item. */
+/**
+ * One remembered item.
+ *
+ * @example
+ * ```ts
+ * const { entries } = await memory.execute({ op: 'list' }, ctx); entries.forEach((e: MemoryEntry) => console.log(e.key, e.agentId));
+ * ```
+ */
 export interface MemoryEntry {
   readonly key: string;
   readonly value: unknown;
@@ -21,20 +35,42 @@ export interface MemoryEntry {
   readonly createdAt: number;
 }
 
-/** What an {@link AgentMemoryPrimitive} is asked to do. */
+/**
+ * What an {@link AgentMemoryPrimitive} is asked to do.
+ *
+ * @example
+ * ```ts
+ * await memory.execute({ op: 'query', tags: ['billing'], limit: 5 }, ctx);
+ * ```
+ */
 export type AgentMemoryRequest =
   | { op: 'store'; key: string; value: unknown; tags?: string[]; agentId?: string; ttlMs?: number }
   | { op: 'retrieve'; key: string }
   | { op: 'query'; agentId?: string; tags?: string[]; limit?: number }
   | { op: 'list'; limit?: number };
 
-/** What it answers (entries newest first). */
+/**
+ * What it answers (entries newest first).
+ *
+ * @example
+ * ```ts
+ * const result = await memory.execute({ op: 'retrieve', key: 'plan' }, ctx);
+ * if (result.op === 'retrieve') console.log(result.entry?.value);
+ * ```
+ */
 export type AgentMemoryResult =
   | { op: 'store'; entry: MemoryEntry }
   | { op: 'retrieve'; entry: MemoryEntry | undefined }
   | { op: 'query' | 'list'; entries: MemoryEntry[] };
 
-/** Options of {@link AgentMemoryPrimitive}. */
+/**
+ * Options of {@link AgentMemoryPrimitive}.
+ *
+ * @example
+ * ```ts
+ * new AgentMemoryPrimitive({ store: new RedisStore({ url }), scope: 'global' });
+ * ```
+ */
 export interface AgentMemoryOptions extends PrimitiveOptions {
   /** Where memories live (a `FileStore` or `RedisStore` to keep them). Default: a new `InMemoryStore`. */
   store?: ContextStore | undefined;

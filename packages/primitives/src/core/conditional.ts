@@ -3,7 +3,14 @@ import type { DescribedChild } from './describe.js';
 import type { PrimitiveOptions } from './types.js';
 import { isWorkflowPrimitive, WorkflowPrimitive } from './workflow-primitive.js';
 
-/** Decides which branch a {@link ConditionalPrimitive} runs. Sync or async. */
+/**
+ * Decides which branch a {@link ConditionalPrimitive} runs. Sync or async.
+ *
+ * @example
+ * ```ts
+ * const isLong: Predicate<string> = (text) => text.length > 2000;
+ * ```
+ */
 export type Predicate<I> = (input: I, context: WorkflowContext) => boolean | Promise<boolean>;
 
 /**

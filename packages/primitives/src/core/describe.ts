@@ -1,4 +1,11 @@
-/** A primitive and what it is built from, as JSON (from `describe()`). */
+/**
+ * A primitive and what it is built from, as JSON (from `describe()`).
+ *
+ * @example
+ * ```ts
+ * const tree: PrimitiveDescription = workflow.describe();
+ * ```
+ */
 export interface PrimitiveDescription {
   readonly type: string;
   readonly name: string;
@@ -9,7 +16,14 @@ export interface PrimitiveDescription {
   readonly children?: readonly PrimitiveDescription[];
 }
 
-/** A child for `describeChildren()`. */
+/**
+ * A child for `describeChildren()`.
+ *
+ * @example
+ * ```ts
+ * protected override describeChildren(): readonly DescribedChild[] { return [{ label: 'inner', primitive: this.inner }]; }
+ * ```
+ */
 export interface DescribedChild {
   readonly label?: string | undefined;
   readonly primitive: { describe(): PrimitiveDescription };

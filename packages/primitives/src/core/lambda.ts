@@ -2,7 +2,14 @@ import type { WorkflowContext } from '@tta/agent-context';
 import type { PrimitiveOptions } from './types.js';
 import { WorkflowPrimitive } from './workflow-primitive.js';
 
-/** A function a {@link LambdaPrimitive} wraps: sync or async, given the step's context. */
+/**
+ * A function a {@link LambdaPrimitive} wraps: sync or async, given the step's context.
+ *
+ * @example
+ * ```ts
+ * const trim: StepFunction<string, string> = (text) => text.trim();
+ * ```
+ */
 export type StepFunction<I, O> = (input: I, context: WorkflowContext) => O | Promise<O>;
 
 /**

@@ -5,10 +5,24 @@ import type { BranchInput } from './parallel.js';
 import type { AnyPrimitive, OutputOf, PrimitiveOptions } from './types.js';
 import { isWorkflowPrimitive, WorkflowPrimitive } from './workflow-primitive.js';
 
-/** Route keys of a routes record (any string is accepted at run time; unknown ones use the default). */
+/**
+ * Route keys of a routes record (any string is accepted at run time; unknown ones use the default).
+ *
+ * @example
+ * ```ts
+ * const select = (q: string): RouteKey<typeof routes> => (q.includes('refund') ? 'billing' : 'general');
+ * ```
+ */
 export type RouteKey<R> = (keyof R & string) | (string & {});
 
-/** Options of {@link RouterPrimitive}. */
+/**
+ * Options of {@link RouterPrimitive}.
+ *
+ * @example
+ * ```ts
+ * new RouterPrimitive({ routes: { cheap, strong }, select: (q: string) => (q.length > 500 ? 'strong' : 'cheap'), default: 'cheap' });
+ * ```
+ */
 export interface RouterOptions<R extends { readonly [key: string]: AnyPrimitive }>
   extends PrimitiveOptions {
   /** The primitives to choose from, by key. Must not be empty. */

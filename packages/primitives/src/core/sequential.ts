@@ -4,7 +4,15 @@ import type { DescribedChild } from './describe.js';
 import type { AnyPrimitive, InputOf, OutputOf, PrimitiveOptions } from './types.js';
 import { isWorkflowPrimitive, WorkflowPrimitive } from './workflow-primitive.js';
 
-/** Checks a chain: each step must accept the previous step's output. */
+/**
+ * Checks a chain: each step must accept the previous step's output.
+ *
+ * @example
+ * ```ts
+ * // Checked for you by `sequential(...)`: each step accepts the previous output.
+ * type Ok = SequenceChain<[typeof trim, typeof count]>;
+ * ```
+ */
 export type SequenceChain<
   S extends readonly AnyPrimitive[],
   Prev = never,

@@ -1,16 +1,44 @@
 import type { WorkflowPrimitive } from './workflow-primitive.js';
 
-/** Any primitive, whatever its input and output. */
+/**
+ * Any primitive, whatever its input and output.
+ *
+ * @example
+ * ```ts
+ * function names(steps: readonly AnyPrimitive[]): string[] { return steps.map((s) => s.name); }
+ * ```
+ */
 // biome-ignore lint/suspicious/noExplicitAny: the widest primitive type, used only as a constraint.
 export type AnyPrimitive = WorkflowPrimitive<any, any>;
 
-/** The input type of a primitive. */
+/**
+ * The input type of a primitive.
+ *
+ * @example
+ * ```ts
+ * type Question = InputOf<typeof answer>; // string
+ * ```
+ */
 export type InputOf<P> = P extends WorkflowPrimitive<infer I, infer _O> ? I : never;
 
-/** The output type of a primitive. */
+/**
+ * The output type of a primitive.
+ *
+ * @example
+ * ```ts
+ * type Answer = OutputOf<typeof answer>;
+ * ```
+ */
 export type OutputOf<P> = P extends WorkflowPrimitive<infer _I, infer O> ? O : never;
 
-/** Options every primitive accepts. */
+/**
+ * Options every primitive accepts.
+ *
+ * @example
+ * ```ts
+ * lambda((q: string) => q.trim(), { name: 'normalize' });
+ * ```
+ */
 export interface PrimitiveOptions {
   /** Shown in spans, metrics and errors. Default: the class name. */
   name?: string | undefined;

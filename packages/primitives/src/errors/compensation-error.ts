@@ -1,6 +1,13 @@
 import { TtaError } from '@tta/agent-context';
 
-/** A compensation that itself failed. */
+/**
+ * A compensation that itself failed.
+ *
+ * @example
+ * ```ts
+ * for (const { step, error } of compensationError.compensationErrors) log.error(`undo of ${step} failed`, error);
+ * ```
+ */
 export interface CompensationFailure {
   readonly step: string;
   readonly error: unknown;

@@ -1,15 +1,36 @@
 import type { WorkflowContext } from '@tta/agent-context';
 
-/** The state of a circuit breaker. */
+/**
+ * The state of a circuit breaker.
+ *
+ * @example
+ * ```ts
+ * if (breaker.state === ('open' satisfies CircuitState)) return cachedAnswer;
+ * ```
+ */
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
-/** Which primitive emitted an event. */
+/**
+ * Which primitive emitted an event.
+ *
+ * @example
+ * ```ts
+ * const label = (ref: PrimitiveRef) => `${ref.type} ${ref.name}`;
+ * ```
+ */
 export interface PrimitiveRef {
   readonly type: string;
   readonly name: string;
 }
 
-/** Fields every {@link PrimitiveEvent} carries. */
+/**
+ * Fields every {@link PrimitiveEvent} carries.
+ *
+ * @example
+ * ```ts
+ * onEvent(event) { metrics.increment(event.type, { primitive: event.primitive.name }); }
+ * ```
+ */
 export interface PrimitiveEventBase {
   /** The primitive that emitted the event. */
   readonly primitive: PrimitiveRef;
@@ -19,7 +40,14 @@ export interface PrimitiveEventBase {
   readonly time: number;
 }
 
-/** A retry is about to wait `delayMs` before attempt `attempt` (the first retry is attempt 2). */
+/**
+ * A retry is about to wait `delayMs` before attempt `attempt` (the first retry is attempt 2).
+ *
+ * @example
+ * ```ts
+ * onEvent(event) { if (event.type === 'retry') log.info(`attempt ${event.attempt} in ${event.delayMs} ms`); }
+ * ```
+ */
 export interface RetryEvent extends PrimitiveEventBase {
   readonly type: 'retry';
   readonly attempt: number;
@@ -27,7 +55,14 @@ export interface RetryEvent extends PrimitiveEventBase {
   readonly error: unknown;
 }
 
-/** A fallback is switching from one alternative to the next after `error`. */
+/**
+ * A fallback is switching from one alternative to the next after `error`.
+ *
+ * @example
+ * ```ts
+ * onEvent(event) { if (event.type === 'fallback') log.info(`${event.from} failed, trying ${event.to}`); }
+ * ```
+ */
 export interface FallbackEvent extends PrimitiveEventBase {
   readonly type: 'fallback';
   /** Name of the alternative that failed. */
@@ -39,26 +74,54 @@ export interface FallbackEvent extends PrimitiveEventBase {
   readonly error: unknown;
 }
 
-/** A timeout fired after `timeoutMs`. */
+/**
+ * A timeout fired after `timeoutMs`.
+ *
+ * @example
+ * ```ts
+ * onEvent(event) { if (event.type === 'timeout') log.warn(`${event.primitive.name} timed out after ${event.timeoutMs} ms`); }
+ * ```
+ */
 export interface TimeoutEvent extends PrimitiveEventBase {
   readonly type: 'timeout';
   readonly timeoutMs: number;
 }
 
-/** A circuit breaker changed state. */
+/**
+ * A circuit breaker changed state.
+ *
+ * @example
+ * ```ts
+ * onEvent(event) { if (event.type === 'circuit-state-change' && event.to === 'open') page(event.primitive.name); }
+ * ```
+ */
 export interface CircuitStateChangeEvent extends PrimitiveEventBase {
   readonly type: 'circuit-state-change';
   readonly from: CircuitState;
   readonly to: CircuitState;
 }
 
-/** A cache lookup found (`cache-hit`) or missed (`cache-miss`) the key. */
+/**
+ * A cache lookup found (`cache-hit`) or missed (`cache-miss`) the key.
+ *
+ * @example
+ * ```ts
+ * onEvent(event) { if (event.type === 'cache-hit') hits++; }
+ * ```
+ */
 export interface CacheEvent extends PrimitiveEventBase {
   readonly type: 'cache-hit' | 'cache-miss';
   readonly key: string;
 }
 
-/** A cache store failed; the cache carried on without it (a miss, or an uncached result). */
+/**
+ * A cache store failed; the cache carried on without it (a miss, or an uncached result).
+ *
+ * @example
+ * ```ts
+ * onEvent(event) { if (event.type === 'cache-error') log.warn(`cache ${event.operation} failed`, event.error); }
+ * ```
+ */
 export interface CacheErrorEvent extends PrimitiveEventBase {
   readonly type: 'cache-error';
   readonly operation: 'get' | 'set';
@@ -66,7 +129,14 @@ export interface CacheErrorEvent extends PrimitiveEventBase {
   readonly error: unknown;
 }
 
-/** A shared state store (circuit breaker, rate limiter) failed; the primitive failed open. */
+/**
+ * A shared state store (circuit breaker, rate limiter) failed; the primitive failed open.
+ *
+ * @example
+ * ```ts
+ * onEvent(event) { if (event.type === 'store-error') log.warn(`${event.store} store is down`, event.error); }
+ * ```
+ */
 export interface StoreErrorEvent extends PrimitiveEventBase {
   readonly type: 'store-error';
   readonly store: 'circuit-breaker' | 'rate-limit';
@@ -78,6 +148,11 @@ export interface StoreErrorEvent extends PrimitiveEventBase {
  * A call to a language model, reported by the step that made it (`reportLlmCall`), for the
  * OpenTelemetry GenAI conventions. `prompt` and `completion` are only exported when an
  * observability hook is told to capture content.
+ *
+ * @example
+ * ```ts
+ * onEvent(event) { if (event.type === 'llm-call') tokens += (event.inputTokens ?? 0) + (event.outputTokens ?? 0); }
+ * ```
  */
 export interface LlmCallEvent extends PrimitiveEventBase {
   readonly type: 'llm-call';
@@ -97,7 +172,14 @@ export interface LlmCallEvent extends PrimitiveEventBase {
   readonly completion?: unknown;
 }
 
-/** A saga step's compensation ran (`status: 'compensated'`) or failed (`'failed'`, with `error`). */
+/**
+ * A saga step's compensation ran (`status: 'compensated'`) or failed (`'failed'`, with `error`).
+ *
+ * @example
+ * ```ts
+ * onEvent(event) { if (event.type === 'compensation' && event.status === 'failed') alert(event.step); }
+ * ```
+ */
 export interface CompensationEvent extends PrimitiveEventBase {
   readonly type: 'compensation';
   readonly step: string;
@@ -105,7 +187,14 @@ export interface CompensationEvent extends PrimitiveEventBase {
   readonly error?: unknown;
 }
 
-/** A router chose `route` (`usedDefault` when the selected key was unknown and the default ran). */
+/**
+ * A router chose `route` (`usedDefault` when the selected key was unknown and the default ran).
+ *
+ * @example
+ * ```ts
+ * onEvent(event) { if (event.type === 'route') routes.inc({ route: event.route }); }
+ * ```
+ */
 export interface RouteEvent extends PrimitiveEventBase {
   readonly type: 'route';
   readonly route: string;
@@ -113,13 +202,27 @@ export interface RouteEvent extends PrimitiveEventBase {
   readonly usedDefault: boolean;
 }
 
-/** A bulkhead or rate limiter turned a call away. */
+/**
+ * A bulkhead or rate limiter turned a call away.
+ *
+ * @example
+ * ```ts
+ * onEvent(event) { if (event.type === 'rejection') shed.inc({ reason: event.reason }); }
+ * ```
+ */
 export interface RejectionEvent extends PrimitiveEventBase {
   readonly type: 'rejection';
   readonly reason: string;
 }
 
-/** Every event a primitive can emit through the hooks. Switch on `type`. */
+/**
+ * Every event a primitive can emit through the hooks. Switch on `type`.
+ *
+ * @example
+ * ```ts
+ * onEvent(event: PrimitiveEvent) { switch (event.type) { case 'retry': onRetry(event); break; } }
+ * ```
+ */
 export type PrimitiveEvent =
   | RetryEvent
   | FallbackEvent
@@ -133,10 +236,24 @@ export type PrimitiveEvent =
   | StoreErrorEvent
   | LlmCallEvent;
 
-/** The event type names. */
+/**
+ * The event type names.
+ *
+ * @example
+ * ```ts
+ * const interesting = new Set<PrimitiveEventType>(['retry', 'fallback', 'timeout']);
+ * ```
+ */
 export type PrimitiveEventType = PrimitiveEvent['type'];
 
-/** What a primitive passes to `emit`: the event without the fields the runtime fills in. */
+/**
+ * What a primitive passes to `emit`: the event without the fields the runtime fills in.
+ *
+ * @example
+ * ```ts
+ * this.emit({ type: 'route', route: 'fast', selected: 'fast', usedDefault: false }, context);
+ * ```
+ */
 export type PrimitiveEventInit = PrimitiveEvent extends infer E
   ? E extends PrimitiveEvent
     ? Omit<E, keyof PrimitiveEventBase>

@@ -1,7 +1,14 @@
 import type { WorkflowContext } from '@tta/agent-context';
 import type { PrimitiveEvent, PrimitiveRef } from './events.js';
 
-/** What hooks learn about one primitive execution. */
+/**
+ * What hooks learn about one primitive execution.
+ *
+ * @example
+ * ```ts
+ * aroundExecute(info, next) { console.log(info.primitive.type, info.primitive.name, info.context.correlationId); return next(); }
+ * ```
+ */
 export interface ExecutionInfo {
   /** The primitive being executed (its `type` and `name`, and the instance itself). */
   readonly primitive: PrimitiveRef;
@@ -44,7 +51,14 @@ export interface PrimitiveHooks {
   onEvent?(event: PrimitiveEvent): void;
 }
 
-/** Options of {@link registerHooks}. */
+/**
+ * Options of {@link registerHooks}.
+ *
+ * @example
+ * ```ts
+ * registerHooks(hooks, { onError: (error, hook) => logger.warn({ error, hook }, 'hook failed') });
+ * ```
+ */
 export interface RegisterHooksOptions {
   /**
    * Called when one of these hooks throws or rejects.

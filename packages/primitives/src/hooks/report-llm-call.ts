@@ -2,7 +2,14 @@ import { currentContext, WorkflowContext } from '@tta/agent-context';
 import type { LlmCallEvent } from './events.js';
 import { emitEvent, hasEventListeners } from './registry.js';
 
-/** What a step reports about one model call. */
+/**
+ * What a step reports about one model call.
+ *
+ * @example
+ * ```ts
+ * reportLlmCall({ provider: 'anthropic', model: 'claude-sonnet', inputTokens: 900, outputTokens: 120 });
+ * ```
+ */
 export type LlmCallReport = Omit<
   LlmCallEvent,
   'type' | 'primitive' | 'context' | 'time' | 'operation'

@@ -8,20 +8,41 @@ import OpenAI from 'openai';
 import { LlmTimeoutError } from './llm-errors.js';
 import { toLlmError } from './map-error.js';
 
-/** A chat message. */
+/**
+ * A chat message.
+ *
+ * @example
+ * ```ts
+ * await chat.execute([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: question }]);
+ * ```
+ */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
   name?: string | undefined;
 }
 
-/** What the primitive takes: a user message, a list of messages, or `{ messages }`. */
+/**
+ * What the primitive takes: a user message, a list of messages, or `{ messages }`.
+ *
+ * @example
+ * ```ts
+ * await chat.execute({ messages: [{ role: 'user', content: 'Hi' }] });
+ * ```
+ */
 export type ChatInput =
   | string
   | readonly ChatMessage[]
   | { readonly messages: readonly ChatMessage[] };
 
-/** What it returns. */
+/**
+ * What it returns.
+ *
+ * @example
+ * ```ts
+ * const { text, usage, costUsd } = await chat.execute('Hello');
+ * ```
+ */
 export interface ChatOutput {
   text: string;
   /** The model that answered. */
@@ -32,13 +53,27 @@ export interface ChatOutput {
   costUsd: number | undefined;
 }
 
-/** USD per million tokens. */
+/**
+ * USD per million tokens.
+ *
+ * @example
+ * ```ts
+ * new OpenAIChatPrimitive({ model: 'gpt-4o-mini', pricing: { inputPerMillion: 0.15, outputPerMillion: 0.6 } });
+ * ```
+ */
 export interface ModelPricing {
   inputPerMillion: number;
   outputPerMillion: number;
 }
 
-/** Options of {@link OpenAIChatPrimitive}. */
+/**
+ * Options of {@link OpenAIChatPrimitive}.
+ *
+ * @example
+ * ```ts
+ * new OpenAIChatPrimitive({ model: 'llama3', baseURL: 'http://localhost:11434/v1', stream: true, stallTimeoutMs: 10_000 });
+ * ```
+ */
 export interface OpenAIChatOptions extends PrimitiveOptions {
   /** The model, e.g. `'gpt-4o-mini'` (or any model an OpenAI-compatible server offers). Required. */
   model: string;

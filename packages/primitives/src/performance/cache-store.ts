@@ -1,6 +1,13 @@
 import { LRUCache } from 'lru-cache';
 
-/** A stored value, boxed so `undefined` can be cached too. */
+/**
+ * A stored value, boxed so `undefined` can be cached too.
+ *
+ * @example
+ * ```ts
+ * const entry = await store.get(key); if (entry !== undefined) return entry.value;
+ * ```
+ */
 export interface CacheEntry<V> {
   readonly value: V;
 }
@@ -10,6 +17,11 @@ export interface CacheEntry<V> {
  * (in `@tta/primitives/redis`) shares a cache between processes. Methods may answer synchronously
  * or with a promise; a store that fails (throws or rejects) makes the cache fall back to calling
  * the wrapped step.
+ *
+ * @example
+ * ```ts
+ * const store: CacheStore<Answer> = new RedisCacheStore({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+ * ```
  */
 export interface CacheStore<V = unknown> {
   /** The entry for `key`, or `undefined` on a miss (expired entries are misses). */
@@ -26,7 +38,14 @@ export interface CacheStore<V = unknown> {
   readonly evictions?: number;
 }
 
-/** Options of {@link InMemoryCacheStore}. */
+/**
+ * Options of {@link InMemoryCacheStore}.
+ *
+ * @example
+ * ```ts
+ * const store = new InMemoryCacheStore({ maxSize: 10_000 });
+ * ```
+ */
 export interface InMemoryCacheStoreOptions {
   /** Most entries kept; the least recently used go first. Default: 1000. */
   maxSize?: number | undefined;

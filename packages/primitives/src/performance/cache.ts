@@ -6,7 +6,14 @@ import { positiveFinite, requireFunction, requirePrimitive } from '../internal/v
 import { type CacheEntry, type CacheStore, InMemoryCacheStore } from './cache-store.js';
 import { stableKey } from './stable-key.js';
 
-/** Options of {@link CachePrimitive}. */
+/**
+ * Options of {@link CachePrimitive}.
+ *
+ * @example
+ * ```ts
+ * new CachePrimitive(callModel, { ttlMs: 600_000, maxSize: 5000, cacheIf: (reply) => reply.text !== '' });
+ * ```
+ */
 export interface CacheOptions<I, O> extends PrimitiveOptions {
   /** The cache key of an input. Default: `stableKey(input)` (key order ignored, collision-free). */
   key?: ((input: I, context: WorkflowContext) => string) | undefined;
@@ -22,7 +29,14 @@ export interface CacheOptions<I, O> extends PrimitiveOptions {
   namespace?: string | undefined;
 }
 
-/** What {@link CachePrimitive.stats} reports. */
+/**
+ * What {@link CachePrimitive.stats} reports.
+ *
+ * @example
+ * ```ts
+ * const { hitRate, size } = cache.stats();
+ * ```
+ */
 export interface CacheStats {
   hits: number;
   misses: number;

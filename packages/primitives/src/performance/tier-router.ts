@@ -11,7 +11,14 @@ import {
   CircuitBreakerPrimitive,
 } from '../recovery/circuit-breaker.js';
 
-/** Options of {@link TierRouterPrimitive}. */
+/**
+ * Options of {@link TierRouterPrimitive}.
+ *
+ * @example
+ * ```ts
+ * new TierRouterPrimitive({ tiers: { fast, quality }, classify: (p: string) => (p.length > 200 ? 'quality' : 'fast') });
+ * ```
+ */
 export interface TierRouterOptions<T extends { readonly [tier: string]: AnyPrimitive }>
   extends PrimitiveOptions {
   /** The tiers, in order, cheapest first (for example `{ fast, balanced, quality }`). */

@@ -5,7 +5,14 @@ import { WorkflowPrimitive } from '../core/workflow-primitive.js';
 import { BulkheadRejectedError } from '../errors/bulkhead-rejected-error.js';
 import { integerAtLeast, requirePrimitive } from '../internal/validate.js';
 
-/** Options of {@link BulkheadPrimitive}. */
+/**
+ * Options of {@link BulkheadPrimitive}.
+ *
+ * @example
+ * ```ts
+ * const limited = callModel.withBulkhead({ maxConcurrent: 4, maxQueue: 100 });
+ * ```
+ */
 export interface BulkheadOptions extends PrimitiveOptions {
   /** Calls running at once. Required (integer >= 1). */
   maxConcurrent: number;

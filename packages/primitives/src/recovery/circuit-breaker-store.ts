@@ -11,6 +11,11 @@ import {
  * Where circuit state lives. The in-memory store is the default; `RedisCircuitBreakerStore` (in
  * `@tta/primitives/redis`) lets every replica see the same circuit. `apply` must be atomic per
  * key and follow `applyOperation`'s semantics. Methods may answer synchronously or with a promise.
+ *
+ * @example
+ * ```ts
+ * const store: CircuitBreakerStore = new RedisCircuitBreakerStore({ url: 'redis://127.0.0.1:6379' });
+ * ```
  */
 export interface CircuitBreakerStore {
   /** The current snapshot of circuit `key` (closed if unknown). */

@@ -18,7 +18,14 @@ import type {
   CircuitPolicy,
 } from './circuit-state.js';
 
-/** Options of {@link CircuitBreakerPrimitive}. */
+/**
+ * Options of {@link CircuitBreakerPrimitive}.
+ *
+ * @example
+ * ```ts
+ * callProvider.withCircuitBreaker({ failureThreshold: 3, recoveryTimeoutMs: 30_000, isFailure: (e) => !(e instanceof LlmRequestError) });
+ * ```
+ */
 export interface CircuitBreakerOptions extends PrimitiveOptions {
   /** Consecutive failures that open the circuit. Default: 5. */
   failureThreshold?: number | undefined;

@@ -1,6 +1,13 @@
 import type { CircuitState } from '../hooks/events.js';
 
-/** The stored state of one circuit. Plain JSON, so any store can keep it. */
+/**
+ * The stored state of one circuit. Plain JSON, so any store can keep it.
+ *
+ * @example
+ * ```ts
+ * const snapshot = await store.get('provider'); // { state: 'open', failures: 5, openedAt, … }
+ * ```
+ */
 export interface CircuitSnapshot {
   readonly state: CircuitState;
   /** Consecutive failures while closed. */
@@ -13,7 +20,14 @@ export interface CircuitSnapshot {
   readonly openedAt: number;
 }
 
-/** The thresholds the state machine applies. */
+/**
+ * The thresholds the state machine applies.
+ *
+ * @example
+ * ```ts
+ * const policy: CircuitPolicy = { failureThreshold: 5, recoveryTimeoutMs: 60_000, successThreshold: 2, halfOpenMaxCalls: 1 };
+ * ```
+ */
 export interface CircuitPolicy {
   readonly failureThreshold: number;
   readonly recoveryTimeoutMs: number;
@@ -21,6 +35,14 @@ export interface CircuitPolicy {
   readonly halfOpenMaxCalls: number;
 }
 
+/**
+ * The snapshot of a closed circuit with nothing recorded: what stores return for unknown keys.
+ *
+ * @example
+ * ```ts
+ * get(key) { return this.map.get(key) ?? CLOSED; }
+ * ```
+ */
 export const CLOSED: CircuitSnapshot = Object.freeze({
   state: 'closed',
   failures: 0,
@@ -29,13 +51,28 @@ export const CLOSED: CircuitSnapshot = Object.freeze({
   openedAt: 0,
 });
 
-/** What a transition decided, beside the next snapshot. */
+/**
+ * What a transition decided, beside the next snapshot.
+ *
+ * @example
+ * ```ts
+ * const { next, result }: Transition<Admission> = admit(snapshot, policy, Date.now());
+ * ```
+ */
 export interface Transition<T> {
   readonly next: CircuitSnapshot;
   readonly result: T;
 }
 
-/** Admission: may a call run now? `retryAfterMs` when not. */
+/**
+ * Admission: may a call run now? `retryAfterMs` when not.
+ *
+ * @example
+ * ```ts
+ * const admission = await store.apply(key, { kind: 'admit' }, policy, now).then((o) => o.admission);
+ * if (!admission.allowed) throw new CircuitOpenError(key, admission.retryAfterMs);
+ * ```
+ */
 export type Admission =
   | { readonly allowed: true; readonly trial: boolean }
   | { readonly allowed: false; readonly retryAfterMs: number };
@@ -142,14 +179,28 @@ export function releaseTrial(s: CircuitSnapshot, trial: boolean): CircuitSnapsho
   return s;
 }
 
-/** What a breaker asks its store to do. */
+/**
+ * What a breaker asks its store to do.
+ *
+ * @example
+ * ```ts
+ * await store.apply('provider', { kind: 'failure', trial: false }, policy, Date.now());
+ * ```
+ */
 export type CircuitOperation =
   | { readonly kind: 'admit' }
   | { readonly kind: 'success'; readonly trial: boolean }
   | { readonly kind: 'failure'; readonly trial: boolean }
   | { readonly kind: 'release'; readonly trial: boolean };
 
-/** What a store reports after applying an operation. */
+/**
+ * What a store reports after applying an operation.
+ *
+ * @example
+ * ```ts
+ * const { previous, next, admission } = await store.apply('provider', { kind: 'admit' }, policy, Date.now());
+ * ```
+ */
 export interface CircuitOutcome {
   readonly previous: CircuitState;
   readonly next: CircuitState;

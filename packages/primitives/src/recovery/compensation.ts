@@ -6,10 +6,24 @@ import { isWorkflowPrimitive, WorkflowPrimitive } from '../core/workflow-primiti
 import { CompensationError, type CompensationFailure } from '../errors/compensation-error.js';
 import { requireFunction } from '../internal/validate.js';
 
-/** Undoes a completed step, given the step's input and output. */
+/**
+ * Undoes a completed step, given the step's input and output.
+ *
+ * @example
+ * ```ts
+ * const undo: Compensator<Order, Payment> = (_order, payment) => payments.refund(payment.id);
+ * ```
+ */
 export type Compensator<I, O> = (input: I, output: O, context: WorkflowContext) => unknown;
 
-/** One step of a saga: the action, and how to undo it once it has completed. */
+/**
+ * One step of a saga: the action, and how to undo it once it has completed.
+ *
+ * @example
+ * ```ts
+ * const step: SagaStep<Order, Payment> = { name: 'charge', action: charge, compensate: (_order, payment) => refund(payment.id) };
+ * ```
+ */
 export interface SagaStep<I, O> {
   /** Shown in events and in `CompensationError.compensated`. */
   readonly name: string;
@@ -25,7 +39,15 @@ type StepInput<S> = S extends SagaStep<infer I, infer _O> ? I : never;
 type StepOutput<S> = S extends SagaStep<infer _I, infer O> ? O : never;
 type Last<S extends readonly unknown[]> = S extends readonly [...unknown[], infer L] ? L : never;
 
-/** Checks a saga: each step's action accepts the previous step's output. */
+/**
+ * Checks a saga: each step's action accepts the previous step's output.
+ *
+ * @example
+ * ```ts
+ * // Checked for you by `new CompensationPrimitive([...])`: each step accepts the previous output.
+ * type Ok = SagaChain<[typeof flightStep, typeof hotelStep]>;
+ * ```
+ */
 export type SagaChain<
   S extends readonly AnyStep[],
   Prev = never,
@@ -54,6 +76,11 @@ export function sagaStep<I, O>(step: SagaStep<I, O>): SagaStep<I, O> {
 /**
  * The constructor of {@link CompensationPrimitive}: a list of steps (checked in order), or one
  * forward primitive and its compensation.
+ *
+ * @example
+ * ```ts
+ * const saga = new CompensationPrimitive(reserveSeat, (request, seat) => releaseSeat(seat.id));
+ * ```
  */
 export interface CompensationPrimitiveConstructor {
   new <const S extends readonly [AnyStep, ...AnyStep[]]>(
@@ -194,6 +221,21 @@ class Compensation<I, O> extends WorkflowPrimitive<I, O> {
   }
 }
 
-/** A saga primitive; see {@link CompensationPrimitiveConstructor}. */
+/**
+ * A saga primitive; see {@link CompensationPrimitiveConstructor}.
+ *
+ * @example
+ * ```ts
+ * const booking: CompensationPrimitive<Trip, Itinerary> = new CompensationPrimitive([flightStep, hotelStep]);
+ * ```
+ */
 export type CompensationPrimitive<I, O> = Compensation<I, O>;
+/**
+ * The constructor of `CompensationPrimitive` (see the class documentation).
+ *
+ * @example
+ * ```ts
+ * const booking = new CompensationPrimitive([flightStep, hotelStep, carStep], { name: 'book-trip' });
+ * ```
+ */
 export const CompensationPrimitive = Compensation as unknown as CompensationPrimitiveConstructor;

@@ -1,4 +1,11 @@
-/** The bucket's parameters, passed on every call so any store can apply them. */
+/**
+ * The bucket's parameters, passed on every call so any store can apply them.
+ *
+ * @example
+ * ```ts
+ * const wait = await store.reserve('api', Date.now(), { capacity: 60, refillPerMs: 60 / 60_000 });
+ * ```
+ */
 export interface TokenBucketConfig {
   /** Bucket size: the burst allowed after a quiet period. */
   readonly capacity: number;
@@ -10,6 +17,11 @@ export interface TokenBucketConfig {
  * Where token buckets live. `reserve` takes one token now or reserves the next one, returning how
  * long the caller must wait for it (0 = go now); reservations queue callers fairly. `release`
  * gives back a reservation whose caller gave up. Methods may answer synchronously or with a promise.
+ *
+ * @example
+ * ```ts
+ * const store: RateLimitStore = new RedisRateLimitStore({ url: 'redis://127.0.0.1:6379' });
+ * ```
  */
 export interface RateLimitStore {
   reserve(key: string, now: number, config: TokenBucketConfig): number | Promise<number>;

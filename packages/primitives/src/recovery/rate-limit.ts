@@ -15,7 +15,14 @@ import {
   type TokenBucketConfig,
 } from './rate-limit-store.js';
 
-/** Options of {@link RateLimitPrimitive}. */
+/**
+ * Options of {@link RateLimitPrimitive}.
+ *
+ * @example
+ * ```ts
+ * callApi.withRateLimit({ tokensPerInterval: 60, intervalMs: 60_000, maxWaitMs: 5_000 });
+ * ```
+ */
 export interface RateLimitOptions extends PrimitiveOptions {
   /** Tokens added per interval, and the bucket size (burst). Required (integer >= 1). */
   tokensPerInterval: number;

@@ -9,7 +9,14 @@ import {
   requirePrimitive,
 } from '../internal/validate.js';
 
-/** Options of {@link RetryPrimitive}. */
+/**
+ * Options of {@link RetryPrimitive}.
+ *
+ * @example
+ * ```ts
+ * callModel.withRetry({ maxRetries: 2, initialDelayMs: 250, maxDelayMs: 5_000, jitter: true });
+ * ```
+ */
 export interface RetryOptions extends PrimitiveOptions {
   /** Retries after the first attempt; total attempts = maxRetries + 1. Default: 3. */
   maxRetries?: number | undefined;

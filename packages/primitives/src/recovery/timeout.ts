@@ -5,7 +5,14 @@ import { WorkflowPrimitive } from '../core/workflow-primitive.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { positiveFinite, requirePrimitive } from '../internal/validate.js';
 
-/** Options of {@link TimeoutPrimitive}. */
+/**
+ * Options of {@link TimeoutPrimitive}.
+ *
+ * @example
+ * ```ts
+ * callModel.withTimeout({ timeoutMs: 10_000, fallback: cannedAnswer });
+ * ```
+ */
 export interface TimeoutOptions<I, O> extends PrimitiveOptions {
   /** The time limit in ms (finite, > 0). Required. A sooner context deadline wins. */
   timeoutMs: number;

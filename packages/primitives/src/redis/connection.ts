@@ -1,6 +1,13 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
-/** How a Redis store gets its connection: a URL (the store owns the client) or your client. */
+/**
+ * How a Redis store gets its connection: a URL (the store owns the client) or your client.
+ *
+ * @example
+ * ```ts
+ * new RedisRateLimitStore({ url: 'rediss://cache.internal:6380', redisOptions: { tls: {} } });
+ * ```
+ */
 export type RedisConnectionOptions =
   | {
       /** e.g. `redis://127.0.0.1:6379/0`. The store creates, and on `close()` quits, its client. */
@@ -16,7 +23,14 @@ export type RedisConnectionOptions =
       redisOptions?: undefined;
     };
 
-/** Options every Redis store takes. */
+/**
+ * Options every Redis store takes.
+ *
+ * @example
+ * ```ts
+ * const store = new RedisStore({ url: 'redis://127.0.0.1:6379', keyPrefix: 'support:' });
+ * ```
+ */
 export type RedisStoreOptions = RedisConnectionOptions & {
   /** Prefix of every key the store writes. Default: `'tta:'`. */
   keyPrefix?: string | undefined;

@@ -2,13 +2,27 @@ import { createHash } from 'node:crypto';
 import type { CacheEntry, CacheStore } from '@tta/primitives';
 import { connect, type RedisConnection, type RedisStoreOptions } from './connection.js';
 
-/** Turns values into text and back. The default is JSON in a versioned envelope. */
+/**
+ * Turns values into text and back. The default is JSON in a versioned envelope.
+ *
+ * @example
+ * ```ts
+ * new RedisCacheStore({ url, serializer: { serialize: (v) => superjson.stringify(v), deserialize: (t) => superjson.parse(t) } });
+ * ```
+ */
 export interface CacheSerializer {
   serialize(value: unknown): string;
   deserialize(text: string): unknown;
 }
 
-/** Options of {@link RedisCacheStore}. */
+/**
+ * Options of {@link RedisCacheStore}.
+ *
+ * @example
+ * ```ts
+ * new RedisCacheStore({ url: 'redis://127.0.0.1:6379', keyPrefix: 'answers:' });
+ * ```
+ */
 export type RedisCacheStoreOptions = RedisStoreOptions & {
   /** Default: JSON (so values come back as JSON: a `Date` becomes a string, `undefined` fields vanish). */
   serializer?: CacheSerializer | undefined;

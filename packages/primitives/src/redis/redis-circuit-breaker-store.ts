@@ -9,7 +9,14 @@ import {
 import { connect, type RedisConnection, type RedisStoreOptions } from './connection.js';
 import { LuaScript, nowLua } from './lua-script.js';
 
-/** Options of {@link RedisCircuitBreakerStore}. */
+/**
+ * Options of {@link RedisCircuitBreakerStore}.
+ *
+ * @example
+ * ```ts
+ * new RedisCircuitBreakerStore({ client: sharedRedis, keyPrefix: 'svc:' });
+ * ```
+ */
 export type RedisCircuitBreakerStoreOptions = RedisStoreOptions & {
   /**
    * Whose clock times the recovery period: `'server'` (Redis's, the same for every replica) or

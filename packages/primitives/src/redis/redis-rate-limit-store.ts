@@ -2,7 +2,14 @@ import type { RateLimitStore, TokenBucketConfig } from '@tta/primitives';
 import { connect, type RedisConnection, type RedisStoreOptions } from './connection.js';
 import { LuaScript, nowLua } from './lua-script.js';
 
-/** Options of {@link RedisRateLimitStore}. */
+/**
+ * Options of {@link RedisRateLimitStore}.
+ *
+ * @example
+ * ```ts
+ * new RedisRateLimitStore({ url: 'redis://127.0.0.1:6379', clock: 'server' });
+ * ```
+ */
 export type RedisRateLimitStoreOptions = RedisStoreOptions & {
   /** Whose clock refills the bucket: `'server'` (Redis's) or `'client'`. Default: `'server'`. */
   clock?: 'server' | 'client' | undefined;

@@ -1,14 +1,28 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A chat request as the fake server saw it. */
+/**
+ * A chat request as the fake server saw it.
+ *
+ * @example
+ * ```ts
+ * const server = await createFakeLLMServer({ reply: (request: FakeChatRequest) => `You asked ${request.model}` });
+ * ```
+ */
 export interface FakeChatRequest {
   model: string;
   messages: { role: string; content: string }[];
   stream: boolean;
 }
 
-/** Options of {@link createFakeLLMServer}. */
+/**
+ * Options of {@link createFakeLLMServer}.
+ *
+ * @example
+ * ```ts
+ * await createFakeLLMServer({ latencyMs: 50, rateLimitEvery: 3, retryAfterSeconds: 1 });
+ * ```
+ */
 export interface FakeLLMServerOptions {
   /** The reply to a request. Default: `Echo: <last user message>`. */
   reply?: ((request: FakeChatRequest) => string) | undefined;
@@ -31,7 +45,15 @@ export interface FakeLLMServerOptions {
   port?: number | undefined;
 }
 
-/** A running fake server. */
+/**
+ * A running fake server.
+ *
+ * @example
+ * ```ts
+ * const server: FakeLLMServer = await createFakeLLMServer();
+ * afterAll(() => server.close());
+ * ```
+ */
 export interface FakeLLMServer {
   /** The OpenAI-compatible base URL (ends in `/v1`): pass it as `baseURL`. */
   readonly url: string;

@@ -2,7 +2,14 @@ import { sleep, type WorkflowContext } from '@tta/agent-context';
 // The package's own name (not a relative path) so the built subpath shares the root entry's classes.
 import { type PrimitiveOptions, type StepFunction, WorkflowPrimitive } from '@tta/primitives';
 
-/** Options of {@link MockPrimitive}. Without `returns` or `impl` it returns `undefined`. */
+/**
+ * Options of {@link MockPrimitive}. Without `returns` or `impl` it returns `undefined`.
+ *
+ * @example
+ * ```ts
+ * new MockPrimitive<string, string>({ returns: 'ok', failTimes: 2, delayMs: 100 });
+ * ```
+ */
 export interface MockPrimitiveOptions<I, O> extends PrimitiveOptions {
   /** The value every successful call returns. Default: `undefined`. */
   returns?: O | undefined;
@@ -19,7 +26,14 @@ export interface MockPrimitiveOptions<I, O> extends PrimitiveOptions {
   delayMs?: number | undefined;
 }
 
-/** One recorded call of a {@link MockPrimitive}. */
+/**
+ * One recorded call of a {@link MockPrimitive}.
+ *
+ * @example
+ * ```ts
+ * expect(mock.calls.map((call: MockCall<string>) => call.input)).toEqual(['a', 'b']);
+ * ```
+ */
 export interface MockCall<I> {
   readonly input: I;
   readonly context: WorkflowContext;

@@ -2,7 +2,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { WorkflowContext } from '@tta/agent-context';
 import type { PrimitiveEvent, PrimitiveHooks } from '@tta/primitives';
 
-/** One primitive execution seen by {@link createRecordingHooks}. */
+/**
+ * One primitive execution seen by {@link createRecordingHooks}.
+ *
+ * @example
+ * ```ts
+ * const failed = recorder.executions.filter((e: ExecutionRecord) => e.status === 'error');
+ * ```
+ */
 export interface ExecutionRecord {
   /** Order of starting, from 0. */
   readonly id: number;
@@ -22,7 +29,15 @@ export interface ExecutionRecord {
   durationMs?: number;
 }
 
-/** Hooks that remember everything, for assertions in tests. */
+/**
+ * Hooks that remember everything, for assertions in tests.
+ *
+ * @example
+ * ```ts
+ * const recorder: RecordingHooks = createRecordingHooks();
+ * registerHooks(recorder);
+ * ```
+ */
 export interface RecordingHooks extends PrimitiveHooks {
   /** Every execution, in the order they started. */
   readonly executions: ExecutionRecord[];
