@@ -131,7 +131,7 @@ describe('RetryPrimitive', () => {
     vi.useFakeTimers();
     const controller = new AbortController();
     const mock = new MockPrimitive({ throws: new Error('down') });
-    const result = new RetryPrimitive(mock, { initialDelayMs: 10_000 }).execute(
+    const result = new RetryPrimitive(mock, { initialDelayMs: 10_000, jitter: false }).execute(
       1,
       WorkflowContext.create({ signal: controller.signal }),
     );
