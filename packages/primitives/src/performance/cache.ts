@@ -2,6 +2,7 @@ import { AbortScope, toCancellationError, type WorkflowContext } from '@tta/agen
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
 import { WorkflowPrimitive } from '../core/workflow-primitive.js';
+import { isPromise } from '../internal/is-promise.js';
 import { positiveFinite, requireFunction, requirePrimitive } from '../internal/validate.js';
 import { type CacheEntry, type CacheStore, InMemoryCacheStore } from './cache-store.js';
 import { stableKey } from './stable-key.js';
@@ -52,10 +53,6 @@ interface Flight<O> {
   readonly promise: Promise<O>;
   readonly scope: AbortScope;
   waiters: number;
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return value instanceof Promise;
 }
 
 /**

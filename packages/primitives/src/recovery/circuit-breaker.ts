@@ -4,6 +4,7 @@ import type { PrimitiveOptions } from '../core/types.js';
 import { WorkflowPrimitive } from '../core/workflow-primitive.js';
 import { CircuitOpenError } from '../errors/circuit-open-error.js';
 import type { CircuitState } from '../hooks/events.js';
+import { isPromise } from '../internal/is-promise.js';
 import {
   finiteAtLeast,
   integerAtLeast,
@@ -52,10 +53,6 @@ const ALLOWED: Admission = Object.freeze({ allowed: true, trial: false });
 // success; local stores re-check synchronously instead.)
 const ALLOWED_CLEAN: Admission = Object.freeze({ allowed: true, trial: false });
 const ADMIT: CircuitOperation = Object.freeze({ kind: 'admit' });
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return value instanceof Promise;
-}
 
 /**
  * Stops calling a failing dependency. Closed: calls pass; `failureThreshold` consecutive failures

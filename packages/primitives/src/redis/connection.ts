@@ -73,3 +73,13 @@ export function connect(owner: string, options: RedisStoreOptions): RedisConnect
     },
   };
 }
+
+/** Whose clock a Redis store's script uses: Redis's own (`'server'`, the default) or the caller's. */
+export type RedisClock = 'server' | 'client';
+
+export function clockOption(owner: string, value: unknown): RedisClock {
+  const clock = value ?? 'server';
+  if (clock !== 'server' && clock !== 'client')
+    throw new TypeError(`${owner}: clock must be 'server' or 'client'`);
+  return clock;
+}

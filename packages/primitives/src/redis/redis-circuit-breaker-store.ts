@@ -6,7 +6,12 @@ import {
   type CircuitSnapshot,
   CLOSED,
 } from '@tta/primitives';
-import { connect, type RedisConnection, type RedisStoreOptions } from './connection.js';
+import {
+  clockOption,
+  connect,
+  type RedisConnection,
+  type RedisStoreOptions,
+} from './connection.js';
 import { LuaScript, nowLua } from './lua-script.js';
 
 /**
@@ -122,10 +127,7 @@ export class RedisCircuitBreakerStore implements CircuitBreakerStore {
 
   constructor(options: RedisCircuitBreakerStoreOptions) {
     this.#connection = connect('RedisCircuitBreakerStore', options);
-    this.#clock = options.clock ?? 'server';
-    if (this.#clock !== 'server' && this.#clock !== 'client') {
-      throw new TypeError("RedisCircuitBreakerStore: clock must be 'server' or 'client'");
-    }
+    this.#clock = clockOption('RedisCircuitBreakerStore', options.clock);
   }
 
   #key(key: string): string {

@@ -1,5 +1,10 @@
 import type { RateLimitStore, TokenBucketConfig } from '@tta/primitives';
-import { connect, type RedisConnection, type RedisStoreOptions } from './connection.js';
+import {
+  clockOption,
+  connect,
+  type RedisConnection,
+  type RedisStoreOptions,
+} from './connection.js';
 import { LuaScript, nowLua } from './lua-script.js';
 
 /**
@@ -54,10 +59,7 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   constructor(options: RedisRateLimitStoreOptions) {
     this.#connection = connect('RedisRateLimitStore', options);
-    this.#clock = options.clock ?? 'server';
-    if (this.#clock !== 'server' && this.#clock !== 'client') {
-      throw new TypeError("RedisRateLimitStore: clock must be 'server' or 'client'");
-    }
+    this.#clock = clockOption('RedisRateLimitStore', options.clock);
   }
 
   #run(
