@@ -74,8 +74,32 @@ export function connect(owner: string, options: RedisStoreOptions): RedisConnect
   };
 }
 
-/** Whose clock a Redis store's script uses: Redis's own (`'server'`, the default) or the caller's. */
+/**
+ * Whose clock a Redis store's script uses: Redis's own (`'server'`, the default) or the caller's.
+ *
+ * @example
+ * ```ts
+ * const clock: RedisClock = process.env.NODE_ENV === 'test' ? 'client' : 'server';
+ * ```
+ */
 export type RedisClock = 'server' | 'client';
+
+/**
+ * The clock option of the Redis stores whose state changes with time.
+ *
+ * @example
+ * ```ts
+ * new RedisRateLimitStore({ url: 'redis://127.0.0.1:6379', clock: 'client' });
+ * ```
+ */
+export interface RedisClockOption {
+  /**
+   * Whose clock times recovery periods and bucket refills: `'server'` (Redis's, the same for
+   * every replica) or `'client'` (each caller's `Date.now()`, for tests with fake dates).
+   * Default: `'server'`.
+   */
+  clock?: RedisClock | undefined;
+}
 
 export function clockOption(owner: string, value: unknown): RedisClock {
   const clock = value ?? 'server';

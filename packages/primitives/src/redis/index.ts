@@ -1,4 +1,9 @@
-export type { RedisConnectionOptions, RedisStoreOptions } from './connection.js';
+export type {
+  RedisClock,
+  RedisClockOption,
+  RedisConnectionOptions,
+  RedisStoreOptions,
+} from './connection.js';
 export {
   type CacheSerializer,
   CorruptCacheEntryError,

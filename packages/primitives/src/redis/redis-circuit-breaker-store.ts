@@ -9,6 +9,8 @@ import {
 import {
   clockOption,
   connect,
+  type RedisClock,
+  type RedisClockOption,
   type RedisConnection,
   type RedisStoreOptions,
 } from './connection.js';
@@ -22,13 +24,7 @@ import { LuaScript, nowLua } from './lua-script.js';
  * new RedisCircuitBreakerStore({ client: sharedRedis, keyPrefix: 'svc:' });
  * ```
  */
-export type RedisCircuitBreakerStoreOptions = RedisStoreOptions & {
-  /**
-   * Whose clock times the recovery period: `'server'` (Redis's, the same for every replica) or
-   * `'client'` (each caller's `Date.now()`, for tests with fake dates). Default: `'server'`.
-   */
-  clock?: 'server' | 'client' | undefined;
-};
+export type RedisCircuitBreakerStoreOptions = RedisStoreOptions & RedisClockOption;
 
 // The state machine of `applyOperation` (circuit-state.ts), run atomically inside Redis.
 const APPLY = new LuaScript(`
@@ -123,7 +119,7 @@ function asState(value: unknown): CircuitState {
  */
 export class RedisCircuitBreakerStore implements CircuitBreakerStore {
   readonly #connection: RedisConnection;
-  readonly #clock: 'server' | 'client';
+  readonly #clock: RedisClock;
 
   constructor(options: RedisCircuitBreakerStoreOptions) {
     this.#connection = connect('RedisCircuitBreakerStore', options);

@@ -2,6 +2,8 @@ import type { RateLimitStore, TokenBucketConfig } from '@tta/primitives';
 import {
   clockOption,
   connect,
+  type RedisClock,
+  type RedisClockOption,
   type RedisConnection,
   type RedisStoreOptions,
 } from './connection.js';
@@ -15,10 +17,7 @@ import { LuaScript, nowLua } from './lua-script.js';
  * new RedisRateLimitStore({ url: 'redis://127.0.0.1:6379', clock: 'server' });
  * ```
  */
-export type RedisRateLimitStoreOptions = RedisStoreOptions & {
-  /** Whose clock refills the bucket: `'server'` (Redis's) or `'client'`. Default: `'server'`. */
-  clock?: 'server' | 'client' | undefined;
-};
+export type RedisRateLimitStoreOptions = RedisStoreOptions & RedisClockOption;
 
 // The token bucket of InMemoryRateLimitStore, run atomically inside Redis.
 const BUCKET = new LuaScript(`
@@ -55,7 +54,7 @@ return tostring(wait)
  */
 export class RedisRateLimitStore implements RateLimitStore {
   readonly #connection: RedisConnection;
-  readonly #clock: 'server' | 'client';
+  readonly #clock: RedisClock;
 
   constructor(options: RedisRateLimitStoreOptions) {
     this.#connection = connect('RedisRateLimitStore', options);
