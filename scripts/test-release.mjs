@@ -3,7 +3,7 @@
 // local Verdaccio registry, then install each package on its own with plain npm in fresh projects
 // and run small ESM and CommonJS programs against them, as users would.
 import { execFile, spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -264,7 +264,7 @@ ${kind === 'esm' ? '' : '})().catch((e) => { console.error(e); process.exit(1); 
 `;
 
 await step(
-  '@tta/primitives alone (no OpenTelemetry installed): ESM and CommonJS on Node ' + process.version,
+  `@tta/primitives alone (no OpenTelemetry installed): ESM and CommonJS on Node ${process.version}`,
   async () => {
     const { dir, outputs } = await project(
       'primitives',
