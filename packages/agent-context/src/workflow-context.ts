@@ -262,7 +262,7 @@ export class WorkflowContext {
     return (
       this.#abortedSignal() !== undefined ||
       (this.deadline !== undefined && Date.now() >= this.deadline) ||
-      (this.#budget !== undefined && this.#budget.isExhausted)
+      this.#budget?.isExhausted === true
     );
   }
 
