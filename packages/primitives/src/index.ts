@@ -13,12 +13,15 @@ export {
   TtaError,
   WorkflowContext,
 } from '@tta/agent-context';
+// First: loads the base class before any subclass (see classes.ts).
+export { WorkflowPrimitive } from './classes.js';
 export { ConditionalPrimitive, type Predicate, when } from './core/conditional.js';
 export {
   type DescribedChild,
   descriptionToMermaid,
   type PrimitiveDescription,
 } from './core/describe.js';
+export { isWorkflowPrimitive } from './core/is-primitive.js';
 export { LambdaPrimitive, lambda, type StepFunction } from './core/lambda.js';
 export {
   type BranchInput,
@@ -35,8 +38,7 @@ export {
 } from './core/parallel.js';
 export { type RouteKey, type RouterOptions, RouterPrimitive } from './core/router.js';
 export { type SequenceChain, SequentialPrimitive, sequential } from './core/sequential.js';
-export type { AnyPrimitive, InputOf, OutputOf, PrimitiveOptions } from './core/types.js';
-export { isWorkflowPrimitive, WorkflowPrimitive } from './core/workflow-primitive.js';
+export type { AnyPrimitive, InputOf, OutputOf, Policy, PrimitiveOptions } from './core/types.js';
 export { BulkheadRejectedError } from './errors/bulkhead-rejected-error.js';
 export { CircuitOpenError } from './errors/circuit-open-error.js';
 export { CompensationError, type CompensationFailure } from './errors/compensation-error.js';
@@ -105,14 +107,20 @@ export {
   sagaStep,
 } from './recovery/compensation.js';
 export { FallbackPrimitive } from './recovery/fallback.js';
+export {
+  bulkhead,
+  circuitBreaker,
+  fallback,
+  rateLimit,
+  retry,
+  timeout,
+} from './recovery/policies.js';
 export { type RateLimitOptions, RateLimitPrimitive } from './recovery/rate-limit.js';
 export {
   InMemoryRateLimitStore,
   type RateLimitStore,
   type TokenBucketConfig,
 } from './recovery/rate-limit-store.js';
-
-import './recovery/register.js';
 
 export { isRetryableError, type RetryOptions, RetryPrimitive } from './recovery/retry.js';
 export { type TimeoutOptions, TimeoutPrimitive } from './recovery/timeout.js';

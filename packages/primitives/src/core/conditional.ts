@@ -1,7 +1,8 @@
 import type { WorkflowContext } from '@tta/agent-context';
+import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from './describe.js';
+import { isWorkflowPrimitive } from './is-primitive.js';
 import type { PrimitiveOptions } from './types.js';
-import { isWorkflowPrimitive, WorkflowPrimitive } from './workflow-primitive.js';
 
 /**
  * Decides which branch a {@link ConditionalPrimitive} runs. Sync or async.

@@ -1,6 +1,6 @@
 import type { WorkflowContext } from '@tta/agent-context';
+import { WorkflowPrimitive } from '../classes.js';
 import type { PrimitiveOptions } from './types.js';
-import { WorkflowPrimitive } from './workflow-primitive.js';
 
 /**
  * A function a {@link LambdaPrimitive} wraps: sync or async, given the step's context.

@@ -4,10 +4,10 @@ import {
   isCancellationError,
   type WorkflowContext,
 } from '@tta/agent-context';
-import { provideComposition } from './composition.js';
+import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from './describe.js';
+import { isWorkflowPrimitive } from './is-primitive.js';
 import type { AnyPrimitive, InputOf, OutputOf, PrimitiveOptions } from './types.js';
-import { isWorkflowPrimitive, WorkflowPrimitive } from './workflow-primitive.js';
 
 /**
  * `'all'`: fail fast, like `Promise.all`. `'allSettled'`: every outcome, like `Promise.allSettled`.
@@ -130,6 +130,8 @@ export interface ParallelPrimitiveConstructor {
     options?: ParallelOptions<M>,
   ): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M>;
   readonly prototype: ParallelPrimitive<unknown, ParallelOutputs, ParallelMode>;
+  /** `self` with `branch` appended (what `WorkflowPrimitive.parallel()` builds). */
+  appendBranch(self: AnyPrimitive, branch: AnyPrimitive): AnyPrimitive;
 }
 
 /**
@@ -199,6 +201,17 @@ class Parallel<
     this.#concurrency = concurrency;
     this.#mode = mode;
     this.#options = options;
+  }
+
+  /**
+   * `self` with `branch` added: a list-branch parallel step gains a branch (keeping its options),
+   * anything else becomes the first of two branches. What `WorkflowPrimitive.parallel()` builds.
+   */
+  static appendBranch(self: AnyPrimitive, branch: AnyPrimitive): AnyPrimitive {
+    if (self instanceof Parallel && Array.isArray(self.branches)) {
+      return new Parallel([...self.branches, branch], self.options);
+    }
+    return new Parallel([self, branch]);
   }
 
   /** The options this primitive was built with (used when a branch is appended). */
@@ -330,10 +343,3 @@ export function parallel(...args: unknown[]): AnyPrimitive {
   }
   return new Parallel(args as AnyPrimitive[]);
 }
-
-provideComposition('appendBranch', (self, branch) => {
-  if (self instanceof Parallel && Array.isArray(self.branches)) {
-    return new Parallel([...self.branches, branch], self.options);
-  }
-  return new Parallel([self, branch]);
-});

@@ -1,9 +1,10 @@
 import type { WorkflowContext } from '@tta/agent-context';
+import { WorkflowPrimitive } from '../classes.js';
 import { RouteNotFoundError } from '../errors/route-not-found-error.js';
 import type { DescribedChild } from './describe.js';
+import { isWorkflowPrimitive } from './is-primitive.js';
 import type { BranchInput } from './parallel.js';
 import type { AnyPrimitive, OutputOf, PrimitiveOptions } from './types.js';
-import { isWorkflowPrimitive, WorkflowPrimitive } from './workflow-primitive.js';
 
 /**
  * Route keys of a routes record (any string is accepted at run time; unknown ones use the default).

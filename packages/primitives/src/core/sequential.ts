@@ -1,8 +1,8 @@
 import type { WorkflowContext } from '@tta/agent-context';
-import { provideComposition } from './composition.js';
+import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from './describe.js';
+import { isWorkflowPrimitive } from './is-primitive.js';
 import type { AnyPrimitive, InputOf, OutputOf, PrimitiveOptions } from './types.js';
-import { isWorkflowPrimitive, WorkflowPrimitive } from './workflow-primitive.js';
 
 /**
  * Checks a chain: each step must accept the previous step's output.
@@ -112,5 +112,3 @@ export function sequential(...args: unknown[]): AnyPrimitive {
   }
   return new SequentialPrimitive(args as AnyPrimitive[]);
 }
-
-provideComposition('sequence', (steps) => new SequentialPrimitive(steps));

@@ -43,3 +43,18 @@ export interface PrimitiveOptions {
   /** Shown in spans, metrics and errors. Default: the class name. */
   name?: string | undefined;
 }
+
+/**
+ * A policy for {@link WorkflowPrimitive.with}: wraps a step in another of the same input and
+ * output. `retry(…)`, `timeout(…)`, `fallback(…)`, `circuitBreaker(…)`, `bulkhead(…)` and
+ * `rateLimit(…)` make the built-in ones; any such function is a policy.
+ *
+ * @example
+ * ```ts
+ * const logged: Policy<string, string> = (inner) => lambda(async (q: string) => {
+ *   console.log('calling', inner.name);
+ *   return inner.execute(q);
+ * });
+ * ```
+ */
+export type Policy<I, O> = (inner: WorkflowPrimitive<I, O>) => WorkflowPrimitive<I, O>;

@@ -1,27 +1,30 @@
 import { currentContext, runWithContext, WorkflowContext } from '@tta/agent-context';
+import {
+  BulkheadPrimitive,
+  CircuitBreakerPrimitive,
+  FallbackPrimitive,
+  ParallelPrimitive,
+  RateLimitPrimitive,
+  RetryPrimitive,
+  SequentialPrimitive,
+  TimeoutPrimitive,
+} from '../classes.js';
 import type { PrimitiveEventInit } from '../hooks/events.js';
 import type { ExecutionInfo } from '../hooks/hooks.js';
 import { emitEvent, hasAroundHooks, hasEventListeners, runAroundHooks } from '../hooks/registry.js';
-import type { BulkheadOptions, BulkheadPrimitive } from '../recovery/bulkhead.js';
-import type {
-  CircuitBreakerOptions,
-  CircuitBreakerPrimitive,
-} from '../recovery/circuit-breaker.js';
-import type { FallbackPrimitive } from '../recovery/fallback.js';
-import type { RateLimitOptions, RateLimitPrimitive } from '../recovery/rate-limit.js';
-import type { RetryOptions, RetryPrimitive } from '../recovery/retry.js';
-import type { TimeoutOptions, TimeoutPrimitive } from '../recovery/timeout.js';
-import { composition } from './composition.js';
+import type { BulkheadOptions } from '../recovery/bulkhead.js';
+import type { CircuitBreakerOptions } from '../recovery/circuit-breaker.js';
+import type { RateLimitOptions } from '../recovery/rate-limit.js';
+import type { RetryOptions } from '../recovery/retry.js';
+import type { TimeoutOptions } from '../recovery/timeout.js';
 import {
   type DescribedChild,
   descriptionToMermaid,
   type PrimitiveDescription,
 } from './describe.js';
-import type { ParallelMode, ParallelPrimitive } from './parallel.js';
-import type { SequentialPrimitive } from './sequential.js';
-import type { AnyPrimitive, PrimitiveOptions } from './types.js';
-
-const PRIMITIVE_BRAND = Symbol.for('tta.primitive');
+import { isWorkflowPrimitive, PRIMITIVE_BRAND } from './is-primitive.js';
+import type { ParallelPrimitive as Parallel, ParallelMode } from './parallel.js';
+import type { AnyPrimitive, Policy, PrimitiveOptions } from './types.js';
 
 /**
  * The base of every primitive: a typed, composable async step from `I` to `O`.
@@ -101,7 +104,7 @@ export abstract class WorkflowPrimitive<in I, out O> {
    * `a.pipe(b).pipe(c)` is one `SequentialPrimitive` of three steps.
    */
   pipe<O2>(next: WorkflowPrimitive<O, O2>): SequentialPrimitive<I, O2> {
-    return composition('sequence')([this, next]) as SequentialPrimitive<I, O2>;
+    return new SequentialPrimitive<I, O2>([this, next]);
   }
 
   /**
@@ -109,12 +112,12 @@ export abstract class WorkflowPrimitive<in I, out O> {
    * Chains flatten: `a.parallel(b).parallel(c)` has three branches and outputs `[A, B, C]`.
    */
   parallel<T extends unknown[], M extends ParallelMode, O2>(
-    this: ParallelPrimitive<I, T, M>,
+    this: Parallel<I, T, M>,
     other: WorkflowPrimitive<I, O2>,
-  ): ParallelPrimitive<I, [...T, O2], M>;
-  parallel<O2>(other: WorkflowPrimitive<I, O2>): ParallelPrimitive<I, [O, O2]>;
+  ): Parallel<I, [...T, O2], M>;
+  parallel<O2>(other: WorkflowPrimitive<I, O2>): Parallel<I, [O, O2]>;
   parallel(other: AnyPrimitive): AnyPrimitive {
-    return composition('appendBranch')(this, other);
+    return ParallelPrimitive.appendBranch(this, other);
   }
 
   /**
@@ -164,33 +167,58 @@ export abstract class WorkflowPrimitive<in I, out O> {
 
   /** Shorthand for `new RetryPrimitive(this, options)`. */
   withRetry(options?: RetryOptions): RetryPrimitive<I, O> {
-    return composition('retry')(this, options ?? {}) as RetryPrimitive<I, O>;
+    return new RetryPrimitive(this, options ?? {});
   }
 
   /** Shorthand for `new TimeoutPrimitive(this, { timeoutMs })` (or with full options). */
   withTimeout(timeout: number | TimeoutOptions<I, O>): TimeoutPrimitive<I, O> {
-    const options = typeof timeout === 'number' ? { timeoutMs: timeout } : timeout;
-    return composition('timeout')(this, options) as TimeoutPrimitive<I, O>;
+    return new TimeoutPrimitive(
+      this,
+      typeof timeout === 'number' ? { timeoutMs: timeout } : timeout,
+    );
   }
 
   /** Shorthand for `new FallbackPrimitive(this, fallbacks)`: tried in order when this fails. */
   withFallback<O2 = O>(...fallbacks: WorkflowPrimitive<I, O2>[]): FallbackPrimitive<I, O | O2> {
-    return composition('fallback')(this, fallbacks) as FallbackPrimitive<I, O | O2>;
+    return new FallbackPrimitive<I, O | O2>(this, fallbacks);
   }
 
   /** Shorthand for `new CircuitBreakerPrimitive(this, options)`. */
   withCircuitBreaker(options?: CircuitBreakerOptions): CircuitBreakerPrimitive<I, O> {
-    return composition('circuitBreaker')(this, options ?? {}) as CircuitBreakerPrimitive<I, O>;
+    return new CircuitBreakerPrimitive(this, options ?? {});
   }
 
   /** Shorthand for `new BulkheadPrimitive(this, options)`. */
   withBulkhead(options: BulkheadOptions): BulkheadPrimitive<I, O> {
-    return composition('bulkhead')(this, options) as BulkheadPrimitive<I, O>;
+    return new BulkheadPrimitive(this, options);
   }
 
   /** Shorthand for `new RateLimitPrimitive(this, options)`. */
   withRateLimit(options: RateLimitOptions): RateLimitPrimitive<I, O> {
-    return composition('rateLimit')(this, options) as RateLimitPrimitive<I, O>;
+    return new RateLimitPrimitive(this, options);
+  }
+
+  /**
+   * Wraps this step in policies, each around the result of the previous one (the same order as
+   * chaining `withTimeout(…).withRetry(…)`). A policy is any function from a primitive to a
+   * primitive of the same input and output: the built-in factories (`retry`, `timeout`,
+   * `fallback`, `circuitBreaker`, `bulkhead`, `rateLimit`) or your own.
+   *
+   * @example
+   * ```ts
+   * const resilient = callModel.with(timeout(2_000), retry({ maxRetries: 2 }), circuitBreaker());
+   * ```
+   */
+  with(...policies: Policy<I, O>[]): WorkflowPrimitive<I, O> {
+    let wrapped: WorkflowPrimitive<I, O> = this;
+    for (const [index, policy] of policies.entries()) {
+      if (typeof policy !== 'function')
+        throw new TypeError(`${this.name}.with: policies[${index}] must be a function`);
+      wrapped = policy(wrapped);
+      if (!isWorkflowPrimitive(wrapped))
+        throw new TypeError(`${this.name}.with: policies[${index}] did not return a primitive`);
+    }
+    return wrapped;
   }
 
   /** Sends an event to the registered hooks. Cheap when nothing listens. */
@@ -212,20 +240,4 @@ export abstract class WorkflowPrimitive<in I, out O> {
       return Promise.reject(error);
     }
   }
-}
-
-/**
- * True for a primitive from any loaded copy of `@tta/primitives`.
- *
- * @example
- * ```ts
- * if (isWorkflowPrimitive(value)) await value.execute(input);
- * ```
- */
-export function isWorkflowPrimitive(value: unknown): value is AnyPrimitive {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { [PRIMITIVE_BRAND]?: unknown })[PRIMITIVE_BRAND] === true
-  );
 }

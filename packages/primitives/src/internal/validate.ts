@@ -1,4 +1,4 @@
-import { isWorkflowPrimitive } from '../core/workflow-primitive.js';
+import { isWorkflowPrimitive } from '../core/is-primitive.js';
 
 // Construction-time option checks: a clear TypeError/RangeError naming the primitive and option.
 

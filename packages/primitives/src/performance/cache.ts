@@ -1,7 +1,7 @@
 import { AbortScope, toCancellationError, type WorkflowContext } from '@tta/agent-context';
+import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
-import { WorkflowPrimitive } from '../core/workflow-primitive.js';
 import { isPromise } from '../internal/is-promise.js';
 import { positiveFinite, requireFunction, requirePrimitive } from '../internal/validate.js';
 import { type CacheEntry, type CacheStore, InMemoryCacheStore } from './cache-store.js';

@@ -1,7 +1,7 @@
 import { toCancellationError, type WorkflowContext } from '@tta/agent-context';
+import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
-import { WorkflowPrimitive } from '../core/workflow-primitive.js';
 import { BulkheadRejectedError } from '../errors/bulkhead-rejected-error.js';
 import { integerAtLeast, requirePrimitive } from '../internal/validate.js';
 

@@ -1,7 +1,7 @@
 import { currentContext, isCancellationError, WorkflowContext } from '@tta/agent-context';
+import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
-import { WorkflowPrimitive } from '../core/workflow-primitive.js';
 import { CircuitOpenError } from '../errors/circuit-open-error.js';
 import type { CircuitState } from '../hooks/events.js';
 import { isPromise } from '../internal/is-promise.js';

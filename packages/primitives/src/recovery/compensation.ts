@@ -1,8 +1,9 @@
 import type { WorkflowContext } from '@tta/agent-context';
+import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
+import { isWorkflowPrimitive } from '../core/is-primitive.js';
 import { LambdaPrimitive, type StepFunction } from '../core/lambda.js';
 import type { PrimitiveOptions } from '../core/types.js';
-import { isWorkflowPrimitive, WorkflowPrimitive } from '../core/workflow-primitive.js';
 import { CompensationError, type CompensationFailure } from '../errors/compensation-error.js';
 import { requireFunction } from '../internal/validate.js';
 

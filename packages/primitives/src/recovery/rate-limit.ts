@@ -1,7 +1,7 @@
 import { sleep, type WorkflowContext } from '@tta/agent-context';
+import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
-import { WorkflowPrimitive } from '../core/workflow-primitive.js';
 import { RateLimitExceededError } from '../errors/rate-limit-exceeded-error.js';
 import {
   finiteAtLeast,
