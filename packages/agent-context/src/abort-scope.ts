@@ -40,7 +40,7 @@ export class AbortScope {
   abort(reason?: unknown): void {
     if (this.#aborted) return;
     this.#aborted = true;
-    this.#reason = reason ?? new CancelledError('The scope was aborted');
+    this.#reason = reason ?? new CancelledError({ message: 'The scope was aborted' });
     this.#controller?.abort(this.#reason);
   }
 }

@@ -84,7 +84,7 @@ export interface BudgetJSON {
 function limit(field: keyof BudgetLimits, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !(value >= 0) || Number.isNaN(value)) {
-    throw new InvalidContextError(`budget.${field}`, 'must be a number >= 0');
+    throw new InvalidContextError({ field: `budget.${field}`, reason: 'must be a number >= 0' });
   }
   return value;
 }
@@ -92,7 +92,10 @@ function limit(field: keyof BudgetLimits, value: unknown): number | undefined {
 function amount(field: string, value: unknown): number {
   if (value === undefined) return 0;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidContextError(`usage.${field}`, 'must be a finite number >= 0');
+    throw new InvalidContextError({
+      field: `usage.${field}`,
+      reason: 'must be a finite number >= 0',
+    });
   }
   return value;
 }
@@ -125,7 +128,7 @@ export class Budget {
     options: { parent?: Budget | undefined; startTime?: number | undefined } = {},
   ) {
     if (typeof limits !== 'object' || limits === null)
-      throw new InvalidContextError('budget', 'must be an object');
+      throw new InvalidContextError({ field: 'budget', reason: 'must be an object' });
     this.limits = Object.freeze({
       maxTokens: limit('maxTokens', limits.maxTokens),
       maxCostUsd: limit('maxCostUsd', limits.maxCostUsd),
@@ -211,13 +214,13 @@ export class Budget {
     const { maxTokens, maxCostUsd, maxDurationMs } = this.limits;
     const tokens = this.#inputTokens + this.#outputTokens;
     if (maxTokens !== undefined && tokens >= maxTokens)
-      return new BudgetExceededError('tokens', maxTokens, tokens);
+      return new BudgetExceededError({ limit: 'tokens', max: maxTokens, spent: tokens });
     if (maxCostUsd !== undefined && this.#costUsd >= maxCostUsd)
-      return new BudgetExceededError('costUsd', maxCostUsd, this.#costUsd);
+      return new BudgetExceededError({ limit: 'costUsd', max: maxCostUsd, spent: this.#costUsd });
     if (maxDurationMs !== undefined) {
       const elapsed = Date.now() - this.startTime;
       if (elapsed >= maxDurationMs)
-        return new BudgetExceededError('durationMs', maxDurationMs, elapsed);
+        return new BudgetExceededError({ limit: 'durationMs', max: maxDurationMs, spent: elapsed });
     }
     return this.#parent?.exceeded();
   }
@@ -232,7 +235,10 @@ export class Budget {
     const error = this.exceeded();
     if (error === undefined) return;
     if (cause !== undefined)
-      throw new BudgetExceededError(error.limit, error.max, error.spent, { cause });
+      throw new BudgetExceededError(
+        { limit: error.limit, max: error.max, spent: error.spent },
+        { cause },
+      );
     throw error;
   }
 
@@ -250,22 +256,31 @@ export class Budget {
       typeof data.limits !== 'object' ||
       data.limits === null
     ) {
-      throw new InvalidContextError('budget', 'must be { limits, startTime, spent }');
+      throw new InvalidContextError({
+        field: 'budget',
+        reason: 'must be { limits, startTime, spent }',
+      });
     }
     if (typeof data.startTime !== 'number' || !Number.isFinite(data.startTime)) {
-      throw new InvalidContextError('budget.startTime', 'must be a finite number');
+      throw new InvalidContextError({
+        field: 'budget.startTime',
+        reason: 'must be a finite number',
+      });
     }
     const budget = new Budget(data.limits, { startTime: data.startTime });
     const spent = data.spent;
     if (spent !== undefined) {
       if (typeof spent !== 'object' || spent === null)
-        throw new InvalidContextError('budget.spent', 'must be an object');
+        throw new InvalidContextError({ field: 'budget.spent', reason: 'must be an object' });
       budget.#inputTokens = amount('inputTokens', spent.inputTokens);
       budget.#outputTokens = amount('outputTokens', spent.outputTokens);
       budget.#costUsd = amount('costUsd', spent.costUsd);
       if (spent.byModel !== undefined) {
         if (typeof spent.byModel !== 'object' || spent.byModel === null)
-          throw new InvalidContextError('budget.spent.byModel', 'must be an object');
+          throw new InvalidContextError({
+            field: 'budget.spent.byModel',
+            reason: 'must be an object',
+          });
         for (const [model, entry] of Object.entries(spent.byModel)) {
           const tokens = amount(`byModel.${model}.tokens`, entry?.tokens);
           const costUsd = amount(`byModel.${model}.costUsd`, entry?.costUsd);

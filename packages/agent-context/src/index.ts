@@ -16,7 +16,12 @@ export { DeadlineExceededError } from './errors/deadline-exceeded-error.js';
 export { InvalidContextError } from './errors/invalid-context-error.js';
 export { MessageTooLargeError } from './errors/message-too-large-error.js';
 export { StoreDataError } from './errors/store-data-error.js';
-export { isTtaError, TtaError } from './errors/tta-error.js';
+export {
+  isTtaError,
+  TtaError,
+  type TtaErrorCode,
+  type TtaErrorCodes,
+} from './errors/tta-error.js';
 export {
   ConversationMemory,
   type ConversationMemoryJSON,

@@ -12,7 +12,7 @@ export function isPlainRecord(value: unknown): value is Record<string, unknown> 
 export function optionalString(field: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.length === 0) {
-    throw new InvalidContextError(field, 'must be a non-empty string');
+    throw new InvalidContextError({ field, reason: 'must be a non-empty string' });
   }
   return value;
 }
@@ -20,21 +20,30 @@ export function optionalString(field: string, value: unknown): string | undefine
 export function optionalTraceId(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (!isValidTraceId(value))
-    throw new InvalidContextError('traceId', 'must be 32 lowercase hex digits, not all zero');
+    throw new InvalidContextError({
+      field: 'traceId',
+      reason: 'must be 32 lowercase hex digits, not all zero',
+    });
   return value;
 }
 
 export function optionalSpanId(field: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (!isValidSpanId(value))
-    throw new InvalidContextError(field, 'must be 16 lowercase hex digits, not all zero');
+    throw new InvalidContextError({
+      field,
+      reason: 'must be 16 lowercase hex digits, not all zero',
+    });
   return value;
 }
 
 export function traceFlags(value: unknown): number {
   if (value === undefined) return 1;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 255) {
-    throw new InvalidContextError('traceFlags', 'must be an integer from 0 to 255');
+    throw new InvalidContextError({
+      field: 'traceFlags',
+      reason: 'must be an integer from 0 to 255',
+    });
   }
   return value;
 }
@@ -42,14 +51,18 @@ export function traceFlags(value: unknown): number {
 export function optionalTime(field: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new InvalidContextError(field, 'must be a finite number of epoch milliseconds');
+    throw new InvalidContextError({
+      field,
+      reason: 'must be a finite number of epoch milliseconds',
+    });
   }
   return value;
 }
 
 export function record(field: string, value: unknown): Record<string, unknown> {
   if (value === undefined) return {};
-  if (!isPlainRecord(value)) throw new InvalidContextError(field, 'must be a plain object');
+  if (!isPlainRecord(value))
+    throw new InvalidContextError({ field, reason: 'must be a plain object' });
   return Object.fromEntries(Object.entries(value));
 }
 
@@ -60,12 +73,15 @@ export function stringRecord(
 ): Record<string, string> {
   if (value === undefined) return {};
   if (!isPlainRecord(value))
-    throw new InvalidContextError(field, 'must be a plain object of strings');
+    throw new InvalidContextError({ field, reason: 'must be a plain object of strings' });
   for (const [key, entry] of Object.entries(value)) {
     if (typeof entry !== 'string')
-      throw new InvalidContextError(`${field}.${key}`, 'must be a string');
+      throw new InvalidContextError({ field: `${field}.${key}`, reason: 'must be a string' });
     if (keysMustBeTokens && !isValidBaggageKey(key)) {
-      throw new InvalidContextError(`${field}.${key}`, 'is not a valid W3C baggage key');
+      throw new InvalidContextError({
+        field: `${field}.${key}`,
+        reason: 'is not a valid W3C baggage key',
+      });
     }
   }
   return Object.fromEntries(Object.entries(value as Record<string, string>));
@@ -74,7 +90,10 @@ export function stringRecord(
 export function optionalSignal(value: unknown): AbortSignal | AbortScope | undefined {
   if (value === undefined) return undefined;
   if (!(value instanceof AbortSignal) && !(value instanceof AbortScope)) {
-    throw new InvalidContextError('signal', 'must be an AbortSignal or an AbortScope');
+    throw new InvalidContextError({
+      field: 'signal',
+      reason: 'must be an AbortSignal or an AbortScope',
+    });
   }
   return value;
 }

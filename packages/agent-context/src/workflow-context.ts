@@ -276,7 +276,7 @@ export class WorkflowContext {
     if (aborted !== undefined) throw toCancellationError(aborted.reason);
     this.#budget?.check();
     if (this.deadline !== undefined && Date.now() >= this.deadline) {
-      throw new DeadlineExceededError(this.deadline);
+      throw new DeadlineExceededError({ deadline: this.deadline });
     }
   }
 
@@ -318,7 +318,7 @@ export class WorkflowContext {
     // Hot path (one child per parallel branch): validate only what is given, allocate little.
     const o = overrides ?? EMPTY_OVERRIDES;
     if (overrides !== undefined && !isPlainRecord(overrides)) {
-      throw new InvalidContextError('overrides', 'must be a plain object');
+      throw new InvalidContextError({ field: 'overrides', reason: 'must be a plain object' });
     }
     const fields: ContextFields = {
       workflowId:
@@ -532,12 +532,19 @@ export class WorkflowContext {
       try {
         data = JSON.parse(json);
       } catch (error) {
-        throw new InvalidContextError('json', 'is not valid JSON', { cause: error });
+        throw new InvalidContextError(
+          { field: 'json', reason: 'is not valid JSON' },
+          { cause: error },
+        );
       }
     }
-    if (!isPlainRecord(data)) throw new InvalidContextError('json', 'must be an object');
+    if (!isPlainRecord(data))
+      throw new InvalidContextError({ field: 'json', reason: 'must be an object' });
     if (data.version !== 1)
-      throw new InvalidContextError('version', `must be 1 (got ${String(data.version)})`);
+      throw new InvalidContextError({
+        field: 'version',
+        reason: `must be 1 (got ${String(data.version)})`,
+      });
     const ctx = new WorkflowContext({
       workflowId: data.workflowId as string | undefined,
       sessionId: data.sessionId as string | undefined,
@@ -612,7 +619,7 @@ const NO_CHECKPOINTS: readonly Checkpoint[] = Object.freeze([]);
 
 function validateInit(init: WorkflowContextInit | undefined): ContextFields {
   if (init !== undefined && !isPlainRecord(init))
-    throw new InvalidContextError('init', 'must be a plain object');
+    throw new InvalidContextError({ field: 'init', reason: 'must be a plain object' });
   const i = init ?? EMPTY_OVERRIDES;
   const traceId = optionalTraceId((i as WorkflowContextInit).traceId);
   const startTime = optionalTime('startTime', (i as WorkflowContextInit).startTime) ?? Date.now();
@@ -653,7 +660,8 @@ function subBudget(parent: Budget | undefined, limits: BudgetLimits | Budget): B
 
 /** Validates (and copies) every field a caller may set on a context or a child. */
 function validateOverrides(o: WorkflowContextOverrides): WorkflowContextOverrides {
-  if (!isPlainRecord(o)) throw new InvalidContextError('overrides', 'must be a plain object');
+  if (!isPlainRecord(o))
+    throw new InvalidContextError({ field: 'overrides', reason: 'must be a plain object' });
   return {
     workflowId: optionalString('workflowId', o.workflowId),
     sessionId: optionalString('sessionId', o.sessionId),
@@ -676,13 +684,17 @@ function validateOverrides(o: WorkflowContextOverrides): WorkflowContextOverride
 function correlationId(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !CORRELATION_ID.test(value)) {
-    throw new InvalidContextError('correlationId', 'must be 1 to 256 visible ASCII characters');
+    throw new InvalidContextError({
+      field: 'correlationId',
+      reason: 'must be 1 to 256 visible ASCII characters',
+    });
   }
   return value;
 }
 
 function requireString(field: string, value: unknown): string {
-  if (typeof value !== 'string') throw new InvalidContextError(field, 'must be a string');
+  if (typeof value !== 'string')
+    throw new InvalidContextError({ field, reason: 'must be a string' });
   return value;
 }
 
@@ -694,7 +706,8 @@ function earlier(a: number | undefined, b: number | undefined): number | undefin
 
 function checkpoints(value: unknown): Checkpoint[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new InvalidContextError('checkpoints', 'must be an array');
+  if (!Array.isArray(value))
+    throw new InvalidContextError({ field: 'checkpoints', reason: 'must be an array' });
   return value.map((item, index) => {
     if (
       !isPlainRecord(item) ||
@@ -704,10 +717,10 @@ function checkpoints(value: unknown): Checkpoint[] {
       typeof item.elapsedMs !== 'number' ||
       !Number.isFinite(item.elapsedMs)
     ) {
-      throw new InvalidContextError(
-        `checkpoints[${index}]`,
-        'must be { name: string, time: number, elapsedMs: number }',
-      );
+      throw new InvalidContextError({
+        field: `checkpoints[${index}]`,
+        reason: 'must be { name: string, time: number, elapsedMs: number }',
+      });
     }
     return { name: item.name, time: item.time, elapsedMs: item.elapsedMs };
   });

@@ -51,4 +51,9 @@ for (const [label, agents, llm, root] of [
   const chat = new llm.OpenAIChatPrimitive({ model: 'm', baseURL: 'http://127.0.0.1:9/v1' });
   assert.ok(chat instanceof root.WorkflowPrimitive, label);
 }
+// Errors are recognised across the two builds by code, whichever build threw them.
+const cjsTimeout = new cjs.TimeoutError({ step: 's', timeoutMs: 1 });
+assert.ok(esm.isTtaError(cjsTimeout, 'TIMEOUT'), 'ESM isTtaError recognises a CommonJS error');
+assert.ok(cjs.isTtaError(new esm.FallbackError({ fallback: 'f', errors: [], attempted: [] })));
+assert.ok(!esm.isTtaError(cjsTimeout, 'CANCELLED'));
 console.log('dist smoke test: ok');

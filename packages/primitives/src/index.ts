@@ -11,6 +11,8 @@ export {
   runWithContext,
   sleep,
   TtaError,
+  type TtaErrorCode,
+  type TtaErrorCodes,
   WorkflowContext,
 } from '@tta/agent-context';
 // First: loads the base class before any subclass (see classes.ts).
@@ -39,6 +41,7 @@ export {
 export { type RouteKey, type RouterOptions, RouterPrimitive } from './core/router.js';
 export { type SequenceChain, SequentialPrimitive, sequential } from './core/sequential.js';
 export type { AnyPrimitive, InputOf, OutputOf, Policy, PrimitiveOptions } from './core/types.js';
+
 export { BulkheadRejectedError } from './errors/bulkhead-rejected-error.js';
 export { CircuitOpenError } from './errors/circuit-open-error.js';
 export { CompensationError, type CompensationFailure } from './errors/compensation-error.js';

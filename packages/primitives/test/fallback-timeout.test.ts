@@ -8,6 +8,7 @@ import {
   lambda,
   TimeoutError,
   TimeoutPrimitive,
+  TtaError,
   type WorkflowContext,
 } from '../src/index.js';
 import { createRecordingHooks, MockPrimitive } from '../src/testing/index.js';
@@ -55,7 +56,8 @@ describe('FallbackPrimitive', () => {
       .execute(1)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FallbackError);
-    expect(error).toBeInstanceOf(AggregateError);
+    // Issue 10: every error extends TtaError (FallbackError keeps AggregateError's `errors` shape).
+    expect(error).toBeInstanceOf(TtaError);
     expect((error as FallbackError).errors).toEqual(errors);
     expect((error as FallbackError).attempted).toEqual(['m0', 'm1', 'm2']);
     expect((error as FallbackError).cause).toBe(errors[2]);

@@ -83,12 +83,15 @@ describe('RetryPrimitive', () => {
 
   it('retries timeouts but not cancellation or an open circuit, and honours retryOn', async () => {
     const timeout = new MockPrimitive({
-      throws: new TimeoutError('x', 10),
+      throws: new TimeoutError({ step: 'x', timeoutMs: 10 }),
       failTimes: 1,
       returns: 'ok',
     });
     await expect(new RetryPrimitive(timeout, { initialDelayMs: 0 }).execute(1)).resolves.toBe('ok');
-    for (const error of [new CancelledError(), new CircuitOpenError('c', 10)]) {
+    for (const error of [
+      new CancelledError(),
+      new CircuitOpenError({ circuit: 'c', retryAfterMs: 10 }),
+    ]) {
       const mock = new MockPrimitive({ throws: error });
       await expect(new RetryPrimitive(mock, { initialDelayMs: 0 }).execute(1)).rejects.toBe(error);
       expect(mock.callCount).toBe(1);

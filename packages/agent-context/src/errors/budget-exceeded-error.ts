@@ -26,7 +26,8 @@ export class BudgetExceededError extends TtaError {
   /** What had been spent against it. */
   readonly spent: number;
 
-  constructor(limit: BudgetLimit, max: number, spent: number, options?: ErrorOptions) {
+  constructor(details: { limit: BudgetLimit; max: number; spent: number }, options?: ErrorOptions) {
+    const { limit, max, spent } = details;
     super(
       'BUDGET_EXCEEDED',
       `The ${limit} budget is spent (${round(spent)} of ${round(max)})`,

@@ -10,8 +10,8 @@ import { TtaError } from './tta-error.js';
  * ```
  */
 export class CancelledError extends TtaError {
-  constructor(message = 'The workflow was cancelled', options?: ErrorOptions) {
-    super('CANCELLED', message, options);
+  constructor(details?: { message?: string | undefined }, options?: ErrorOptions) {
+    super('CANCELLED', details?.message ?? 'The workflow was cancelled', options);
     this.name = 'CancelledError';
   }
 }

@@ -13,7 +13,8 @@ export class DeadlineExceededError extends TtaError {
   /** The deadline that passed, in epoch milliseconds. */
   readonly deadline: number;
 
-  constructor(deadline: number, options?: ErrorOptions) {
+  constructor(details: { deadline: number }, options?: ErrorOptions) {
+    const { deadline } = details;
     super(
       'DEADLINE_EXCEEDED',
       `The workflow deadline (${new Date(deadline).toISOString()}) has passed`,

@@ -12,10 +12,17 @@ import { TtaError } from './tta-error.js';
 export class InvalidContextError extends TtaError {
   /** The property that failed validation. */
   readonly field: string;
+  /** What is wrong with it (`'must be a string'`). */
+  readonly reason: string;
 
-  constructor(field: string, message: string, options?: ErrorOptions) {
-    super('INVALID_CONTEXT', `Invalid workflow context: ${field} ${message}`, options);
+  constructor(details: { field: string; reason: string }, options?: ErrorOptions) {
+    super(
+      'INVALID_CONTEXT',
+      `Invalid workflow context: ${details.field} ${details.reason}`,
+      options,
+    );
     this.name = 'InvalidContextError';
-    this.field = field;
+    this.field = details.field;
+    this.reason = details.reason;
   }
 }

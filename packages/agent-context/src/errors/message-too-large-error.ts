@@ -13,10 +13,12 @@ export class MessageTooLargeError extends TtaError {
   readonly tokens: number;
   readonly maxTokens: number;
 
-  constructor(tokens: number, maxTokens: number) {
+  constructor(details: { tokens: number; maxTokens: number }, options?: ErrorOptions) {
+    const { tokens, maxTokens } = details;
     super(
       'MESSAGE_TOO_LARGE',
       `A ${tokens}-token message does not fit a conversation budget of ${maxTokens} tokens`,
+      options,
     );
     this.name = 'MessageTooLargeError';
     this.tokens = tokens;

@@ -11,14 +11,17 @@ import { TtaError } from './tta-error.js';
  */
 export class StoreDataError extends TtaError {
   readonly key: string;
+  /** What is wrong with the data. */
+  readonly reason: string;
 
-  constructor(key: string, reason: string, options?: ErrorOptions) {
+  constructor(details: { key: string; reason: string }, options?: ErrorOptions) {
     super(
       'STORE_DATA_INVALID',
-      `Stored data for "${key}" is not a valid TTA.dev entry: ${reason}`,
+      `Stored data for "${details.key}" is not a valid TTA.dev entry: ${details.reason}`,
       options,
     );
     this.name = 'StoreDataError';
-    this.key = key;
+    this.key = details.key;
+    this.reason = details.reason;
   }
 }

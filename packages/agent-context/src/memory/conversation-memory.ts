@@ -162,7 +162,8 @@ export class ConversationMemory {
     const tokenCount = this.#count(input.content);
     if (!Number.isFinite(tokenCount) || tokenCount < 0)
       throw new TypeError('ConversationMemory: tokenCounter returned an invalid count');
-    if (tokenCount > this.maxTokens) throw new MessageTooLargeError(tokenCount, this.maxTokens);
+    if (tokenCount > this.maxTokens)
+      throw new MessageTooLargeError({ tokens: tokenCount, maxTokens: this.maxTokens });
     const message: Message = {
       id: randomUUID(),
       role: input.role,
@@ -225,10 +226,10 @@ export class ConversationMemory {
       data.version !== 1 ||
       !Array.isArray(data.messages)
     ) {
-      throw new InvalidContextError(
-        'conversation',
-        'is not a saved ConversationMemory (version 1)',
-      );
+      throw new InvalidContextError({
+        field: 'conversation',
+        reason: 'is not a saved ConversationMemory (version 1)',
+      });
     }
     const memory = new ConversationMemory({
       maxTokens: options?.maxTokens ?? (data.maxTokens as number),
@@ -247,7 +248,10 @@ export class ConversationMemory {
         typeof m.timestamp !== 'number' ||
         typeof m.importance !== 'number'
       ) {
-        throw new InvalidContextError(`conversation.messages[${i}]`, 'is not a valid message');
+        throw new InvalidContextError({
+          field: `conversation.messages[${i}]`,
+          reason: 'is not a valid message',
+        });
       }
       memory.#messages.push({ ...m, metadata: { ...m.metadata } });
       memory.#tokens += m.tokenCount;

@@ -77,21 +77,21 @@ export function decodeStoreEntry<T>(key: string, text: string): { value: T; expi
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new StoreDataError(key, 'it is not JSON', { cause: error });
+    throw new StoreDataError({ key, reason: 'it is not JSON' }, { cause: error });
   }
   if (
     typeof data !== 'object' ||
     data === null ||
     (data as { format?: unknown }).format !== FORMAT
   ) {
-    throw new StoreDataError(key, `it lacks the "${FORMAT}" envelope`);
+    throw new StoreDataError({ key, reason: `it lacks the "${FORMAT}" envelope` });
   }
   const envelope = data as { key?: unknown; expiresAt?: unknown; value?: unknown };
   if (envelope.key !== key)
-    throw new StoreDataError(key, `it belongs to key "${String(envelope.key)}"`);
-  if (!('value' in envelope)) throw new StoreDataError(key, 'it has no value');
+    throw new StoreDataError({ key, reason: `it belongs to key "${String(envelope.key)}"` });
+  if (!('value' in envelope)) throw new StoreDataError({ key, reason: 'it has no value' });
   if (envelope.expiresAt !== undefined && typeof envelope.expiresAt !== 'number') {
-    throw new StoreDataError(key, 'its expiry is not a number');
+    throw new StoreDataError({ key, reason: 'its expiry is not a number' });
   }
   const expired = typeof envelope.expiresAt === 'number' && Date.now() >= envelope.expiresAt;
   return { value: envelope.value as T, expired };

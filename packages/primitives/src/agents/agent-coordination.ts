@@ -1,4 +1,4 @@
-import { AbortScope, TtaError, type WorkflowContext } from '@tta/agent-context';
+import { AbortScope, CancelledError, type WorkflowContext } from '@tta/agent-context';
 import {
   type DescribedChild,
   isWorkflowPrimitive,
@@ -7,6 +7,7 @@ import {
   TimeoutError,
   WorkflowPrimitive,
 } from '@tta/primitives';
+import { CoordinationError } from './errors/coordination-error.js';
 
 /**
  * How the agents' answers are combined.
@@ -48,26 +49,6 @@ export interface CoordinationResult<O> {
   readonly agents: readonly string[];
   /** Every agent's outcome, by name. */
   readonly results: Readonly<Record<string, AgentOutcome<O>>>;
-}
-
-/**
- * Coordination did not produce what was required; `results` says how each agent did.
- *
- * @example
- * ```ts
- * catch (error) {
- *   if (error instanceof CoordinationError) console.table(error.results);
- * }
- * ```
- */
-export class CoordinationError extends TtaError {
-  readonly results: Readonly<Record<string, AgentOutcome<unknown>>>;
-
-  constructor(message: string, results: Readonly<Record<string, AgentOutcome<unknown>>>) {
-    super('COORDINATION_FAILED', message);
-    this.name = 'CoordinationError';
-    this.results = results;
-  }
 }
 
 /**
@@ -193,7 +174,7 @@ export class AgentCoordinationPrimitive<I, O> extends WorkflowPrimitive<I, Coord
 
       if (limitMs !== Number.POSITIVE_INFINITY) {
         timer = setTimeout(() => {
-          stopOthers('timed-out', new TimeoutError(this.name, limitMs));
+          stopOthers('timed-out', new TimeoutError({ step: this.name, timeoutMs: limitMs }));
           settle(() => this.#combine(results));
         }, limitMs);
       }
@@ -206,7 +187,7 @@ export class AgentCoordinationPrimitive<I, O> extends WorkflowPrimitive<I, Coord
             if (done || results[name] !== undefined) return;
             results[name] = { status: 'fulfilled', value, durationMs: Date.now() - started };
             if (this.strategy === 'first') {
-              stopOthers('cancelled', new TtaError('CANCELLED', `${name} answered first`));
+              stopOthers('cancelled', new CancelledError({ message: `${name} answered first` }));
               settle(() => ({
                 strategy: 'first',
                 output: value,
@@ -235,17 +216,20 @@ export class AgentCoordinationPrimitive<I, O> extends WorkflowPrimitive<I, Coord
         e[1].status === 'fulfilled',
     );
     if (this.strategy === 'first') {
-      throw new CoordinationError(`${this.name}: no agent succeeded`, snapshot);
+      throw new CoordinationError({
+        message: `${this.name}: no agent succeeded`,
+        results: snapshot,
+      });
     }
     if (this.strategy === 'aggregate') {
       if (this.#options.requireAllSuccess === true && fulfilled.length < this.#agents.length) {
         const failed = Object.entries(snapshot)
           .filter(([, o]) => o.status !== 'fulfilled')
           .map(([n]) => n);
-        throw new CoordinationError(
-          `${this.name}: not every agent succeeded (${failed.join(', ')})`,
-          snapshot,
-        );
+        throw new CoordinationError({
+          message: `${this.name}: not every agent succeeded (${failed.join(', ')})`,
+          results: snapshot,
+        });
       }
       return {
         strategy: 'aggregate',
@@ -263,10 +247,10 @@ export class AgentCoordinationPrimitive<I, O> extends WorkflowPrimitive<I, Coord
     const needed = this.#options.minAgreement ?? Math.floor(this.#agents.length / 2) + 1;
     const [best] = [...groups.values()].sort((a, b) => b.length - a.length);
     if (best === undefined || best.length < needed) {
-      throw new CoordinationError(
-        `${this.name}: no consensus (${best?.length ?? 0} of ${this.#agents.length} agreed; ${needed} needed)`,
-        snapshot,
-      );
+      throw new CoordinationError({
+        message: `${this.name}: no consensus (${best?.length ?? 0} of ${this.#agents.length} agreed; ${needed} needed)`,
+        results: snapshot,
+      });
     }
     const winner = snapshot[best[0] as string] as Extract<AgentOutcome<O>, { status: 'fulfilled' }>;
     return { strategy: 'consensus', output: winner.value, agents: best, results: snapshot };

@@ -188,7 +188,8 @@ export class AgentMemoryPrimitive extends WorkflowPrimitive<AgentMemoryRequest, 
   }
 
   #checked(key: string, value: unknown): MemoryEntry {
-    if (!isEntry(value)) throw new StoreDataError(key, 'it is not an agent memory entry');
+    if (!isEntry(value))
+      throw new StoreDataError({ key, reason: 'it is not an agent memory entry' });
     return value;
   }
 }

@@ -2,7 +2,6 @@ export {
   type AgentCoordinationOptions,
   AgentCoordinationPrimitive,
   type AgentOutcome,
-  CoordinationError,
   type CoordinationResult,
   type CoordinationStrategy,
 } from './agent-coordination.js';
@@ -22,3 +21,4 @@ export {
   type MemoryEntry,
   type MemoryScope,
 } from './agent-memory.js';
+export { CoordinationError } from './errors/coordination-error.js';

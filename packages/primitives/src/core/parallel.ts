@@ -251,7 +251,7 @@ class Parallel<
 
       const stop = (error: unknown) => {
         stopped = true;
-        scope.abort(new CancelledError('A parallel branch failed', { cause: error }));
+        scope.abort(new CancelledError({ message: 'A parallel branch failed' }, { cause: error }));
         reject(error);
       };
       const finish = () => {

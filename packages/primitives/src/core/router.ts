@@ -98,7 +98,11 @@ export class RouterPrimitive<
     const usedDefault = route === undefined && this.#default !== undefined;
     if (usedDefault) route = this.#default;
     if (route === undefined)
-      throw new RouteNotFoundError(String(selected), Object.keys(this.routes), this.name);
+      throw new RouteNotFoundError({
+        route: String(selected),
+        available: Object.keys(this.routes),
+        router: this.name,
+      });
     this.emit({ type: 'route', route, selected: String(selected), usedDefault }, context);
     return (this.routes[route] as AnyPrimitive).execute(input, context);
   }

@@ -9,16 +9,30 @@ import { TtaError } from '@tta/agent-context';
  * ```
  */
 export class BulkheadRejectedError extends TtaError {
+  /** The bulkhead's name. */
+  readonly bulkhead: string;
   readonly maxConcurrent: number;
   readonly maxQueue: number;
 
-  constructor(bulkheadName: string, maxConcurrent: number, maxQueue: number) {
+  constructor(
+    details: { bulkhead: string; maxConcurrent: number; maxQueue: number },
+    options?: ErrorOptions,
+  ) {
+    const { bulkhead, maxConcurrent, maxQueue } = details;
     super(
       'BULKHEAD_REJECTED',
-      `${bulkheadName}: ${maxConcurrent} running and ${maxQueue} queued; call rejected`,
+      `${bulkhead}: ${maxConcurrent} running and ${maxQueue} queued; call rejected`,
+      options,
     );
     this.name = 'BulkheadRejectedError';
+    this.bulkhead = bulkhead;
     this.maxConcurrent = maxConcurrent;
     this.maxQueue = maxQueue;
+  }
+}
+
+declare module '@tta/agent-context' {
+  interface TtaErrorCodes {
+    BULKHEAD_REJECTED: BulkheadRejectedError;
   }
 }

@@ -15,10 +15,21 @@ export class CircuitOpenError extends TtaError {
   /** Milliseconds until the breaker lets a trial call through (0 when half-open and busy). */
   readonly retryAfterMs: number;
 
-  constructor(circuit: string, retryAfterMs: number) {
-    super('CIRCUIT_OPEN', `Circuit "${circuit}" is open; retry in ${Math.ceil(retryAfterMs)} ms`);
+  constructor(details: { circuit: string; retryAfterMs: number }, options?: ErrorOptions) {
+    const { circuit, retryAfterMs } = details;
+    super(
+      'CIRCUIT_OPEN',
+      `Circuit "${circuit}" is open; retry in ${Math.ceil(retryAfterMs)} ms`,
+      options,
+    );
     this.name = 'CircuitOpenError';
     this.circuit = circuit;
     this.retryAfterMs = retryAfterMs;
+  }
+}
+
+declare module '@tta/agent-context' {
+  interface TtaErrorCodes {
+    CIRCUIT_OPEN: CircuitOpenError;
   }
 }

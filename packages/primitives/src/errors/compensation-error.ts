@@ -26,29 +26,41 @@ export interface CompensationFailure {
  * ```
  */
 export class CompensationError extends TtaError {
+  /** The saga's name. */
+  readonly saga: string;
   /** The step whose action failed (or was running when the run was aborted). */
   readonly failedStep: string;
   readonly compensated: readonly string[];
   readonly compensationErrors: readonly CompensationFailure[];
 
+  /** `options.cause` is the original error. */
   constructor(
-    sagaName: string,
-    failedStep: string,
-    cause: unknown,
-    compensated: readonly string[],
-    compensationErrors: readonly CompensationFailure[],
+    details: {
+      saga: string;
+      failedStep: string;
+      compensated: readonly string[];
+      compensationErrors: readonly CompensationFailure[];
+    },
+    options?: ErrorOptions,
   ) {
+    const { saga, failedStep, compensated, compensationErrors } = details;
+    const cause = options?.cause;
     const detail =
       compensationErrors.length === 0
         ? `compensated ${compensated.length} step(s)`
         : `${compensationErrors.length} compensation(s) failed: ${compensationErrors.map((f) => f.step).join(', ')}`;
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super('SAGA_FAILED', `${sagaName}: step "${failedStep}" failed (${reason}); ${detail}`, {
-      cause,
-    });
+    super('SAGA_FAILED', `${saga}: step "${failedStep}" failed (${reason}); ${detail}`, options);
     this.name = 'CompensationError';
+    this.saga = saga;
     this.failedStep = failedStep;
     this.compensated = compensated;
     this.compensationErrors = compensationErrors;
+  }
+}
+
+declare module '@tta/agent-context' {
+  interface TtaErrorCodes {
+    SAGA_FAILED: CompensationError;
   }
 }

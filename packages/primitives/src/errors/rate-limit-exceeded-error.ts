@@ -10,11 +10,21 @@ import { TtaError } from '@tta/agent-context';
  * ```
  */
 export class RateLimitExceededError extends TtaError {
+  /** The rate limiter's name. */
+  readonly limiter: string;
   readonly retryAfterMs: number;
 
-  constructor(limiterName: string, retryAfterMs: number) {
-    super('RATE_LIMITED', `${limiterName}: no token for ${Math.ceil(retryAfterMs)} ms`);
+  constructor(details: { limiter: string; retryAfterMs: number }, options?: ErrorOptions) {
+    const { limiter, retryAfterMs } = details;
+    super('RATE_LIMITED', `${limiter}: no token for ${Math.ceil(retryAfterMs)} ms`, options);
     this.name = 'RateLimitExceededError';
+    this.limiter = limiter;
     this.retryAfterMs = retryAfterMs;
+  }
+}
+
+declare module '@tta/agent-context' {
+  interface TtaErrorCodes {
+    RATE_LIMITED: RateLimitExceededError;
   }
 }

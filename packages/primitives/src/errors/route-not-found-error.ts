@@ -14,13 +14,28 @@ export class RouteNotFoundError extends TtaError {
   /** The keys the router knows. */
   readonly available: readonly string[];
 
-  constructor(route: string, available: readonly string[], routerName: string) {
+  /** The router's name. */
+  readonly router: string;
+
+  constructor(
+    details: { router: string; route: string; available: readonly string[] },
+    options?: ErrorOptions,
+  ) {
+    const { router, route, available } = details;
     super(
       'ROUTE_NOT_FOUND',
-      `${routerName}: no route "${route}" (routes: ${available.map((r) => `"${r}"`).join(', ')}) and no default`,
+      `${router}: no route "${route}" (routes: ${available.map((r) => `"${r}"`).join(', ')}) and no default`,
+      options,
     );
     this.name = 'RouteNotFoundError';
+    this.router = router;
     this.route = route;
     this.available = available;
+  }
+}
+
+declare module '@tta/agent-context' {
+  interface TtaErrorCodes {
+    ROUTE_NOT_FOUND: RouteNotFoundError;
   }
 }

@@ -10,12 +10,22 @@ import { TtaError } from '@tta/agent-context';
  * ```
  */
 export class TimeoutError extends TtaError {
+  /** The step that timed out. */
+  readonly step: string;
   /** The time limit that applied, in milliseconds. */
   readonly timeoutMs: number;
 
-  constructor(stepName: string, timeoutMs: number, options?: ErrorOptions) {
-    super('TIMEOUT', `${stepName} timed out after ${timeoutMs} ms`, options);
+  constructor(details: { step: string; timeoutMs: number }, options?: ErrorOptions) {
+    const { step, timeoutMs } = details;
+    super('TIMEOUT', `${step} timed out after ${timeoutMs} ms`, options);
     this.name = 'TimeoutError';
+    this.step = step;
     this.timeoutMs = timeoutMs;
+  }
+}
+
+declare module '@tta/agent-context' {
+  interface TtaErrorCodes {
+    TIMEOUT: TimeoutError;
   }
 }

@@ -4,7 +4,7 @@ export {
   LlmRequestError,
   LlmServerError,
   LlmTimeoutError,
-} from './llm-errors.js';
+} from './errors/llm-errors.js';
 export { retryAfterMs, toLlmError } from './map-error.js';
 export {
   type ChatInput,

@@ -4,7 +4,7 @@ import {
   LlmRequestError,
   LlmServerError,
   LlmTimeoutError,
-} from './llm-errors.js';
+} from './errors/llm-errors.js';
 
 type HeaderBag =
   | { get?(name: string): string | null }
@@ -53,11 +53,15 @@ export function toLlmError(error: unknown): LlmError {
   const name = typeof e?.name === 'string' ? e.name : '';
   const status = typeof e?.status === 'number' ? e.status : undefined;
   if (name === 'APIConnectionTimeoutError')
-    return new LlmTimeoutError('request', undefined, { cause: error });
+    return new LlmTimeoutError({ phase: 'request', timeoutMs: undefined }, { cause: error });
   if (status === 429)
-    return new LlmRateLimitError(message, retryAfterMs(e.headers), { cause: error });
-  if (status === 408) return new LlmTimeoutError('request', undefined, { cause: error });
+    return new LlmRateLimitError(
+      { message, retryAfterMs: retryAfterMs(e.headers) },
+      { cause: error },
+    );
+  if (status === 408)
+    return new LlmTimeoutError({ phase: 'request', timeoutMs: undefined }, { cause: error });
   if (status === undefined || status >= 500 || status === 409)
-    return new LlmServerError(message, status, { cause: error });
-  return new LlmRequestError(message, status, { cause: error });
+    return new LlmServerError({ message, status }, { cause: error });
+  return new LlmRequestError({ message, status }, { cause: error });
 }

@@ -5,7 +5,7 @@ import {
 } from '@tta/agent-context';
 import { type PrimitiveOptions, reportLlmCall, WorkflowPrimitive } from '@tta/primitives';
 import OpenAI from 'openai';
-import { LlmTimeoutError } from './llm-errors.js';
+import { LlmTimeoutError } from './errors/llm-errors.js';
 import { toLlmError } from './map-error.js';
 
 /**
@@ -279,7 +279,7 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
         ms === undefined
           ? undefined
           : setTimeout(() => {
-              timedOut = new LlmTimeoutError(phase, ms);
+              timedOut = new LlmTimeoutError({ phase, timeoutMs: ms });
               controller.abort(timedOut);
             }, ms);
     };

@@ -114,7 +114,11 @@ export class TierRouterPrimitive<
   ): Promise<OutputOf<T[keyof T]>> {
     const selected = await this.#classify(input, context);
     if (typeof selected !== 'string' || !this.#guarded.has(selected)) {
-      throw new RouteNotFoundError(String(selected), this.tierOrder, this.name);
+      throw new RouteNotFoundError({
+        route: String(selected),
+        available: this.tierOrder,
+        router: this.name,
+      });
     }
     let lastOpen: CircuitOpenError | undefined;
     for (const tier of this.fallbackOrder(selected)) {

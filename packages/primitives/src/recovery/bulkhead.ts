@@ -81,7 +81,11 @@ export class BulkheadPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     if (this.#queue.length >= this.maxQueue) {
       this.emit({ type: 'rejection', reason: 'bulkhead-full' }, context);
       return Promise.reject(
-        new BulkheadRejectedError(this.name, this.maxConcurrent, this.maxQueue),
+        new BulkheadRejectedError({
+          bulkhead: this.name,
+          maxConcurrent: this.maxConcurrent,
+          maxQueue: this.maxQueue,
+        }),
       );
     }
     return new Promise<O>((resolve, reject) => {

@@ -145,7 +145,9 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
 
   #call(admission: Admission, input: I, context: WorkflowContext): Promise<O> {
     if (!admission.allowed)
-      return Promise.reject(new CircuitOpenError(this.key, admission.retryAfterMs));
+      return Promise.reject(
+        new CircuitOpenError({ circuit: this.key, retryAfterMs: admission.retryAfterMs }),
+      );
     const trial = admission.trial;
     return this.inner.execute(input, context).then(
       (value) => {

@@ -70,7 +70,7 @@ export interface Transition<T> {
  * @example
  * ```ts
  * const admission = await store.apply(key, { kind: 'admit' }, policy, now).then((o) => o.admission);
- * if (!admission.allowed) throw new CircuitOpenError(key, admission.retryAfterMs);
+ * if (!admission.allowed) throw new CircuitOpenError({ circuit: key, retryAfterMs: admission.retryAfterMs });
  * ```
  */
 export type Admission =

@@ -218,7 +218,10 @@ class Compensation<I, O> extends WorkflowPrimitive<I, O> {
         this.emit({ type: 'compensation', step: step.name, status: 'failed', error }, context);
       }
     }
-    return new CompensationError(this.name, failedStep, cause, compensated, compensationErrors);
+    return new CompensationError(
+      { saga: this.name, failedStep, compensated, compensationErrors },
+      { cause },
+    );
   }
 }
 

@@ -65,10 +65,10 @@ export class FallbackPrimitive<I, O> extends WorkflowPrimitive<I, O> {
         }
       }
     }
-    throw new FallbackError(
-      this.name,
+    throw new FallbackError({
+      fallback: this.name,
       errors,
-      alternatives.map((a) => a.name),
-    );
+      attempted: alternatives.map((a) => a.name),
+    });
   }
 }

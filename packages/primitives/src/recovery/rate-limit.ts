@@ -99,7 +99,7 @@ export class RateLimitPrimitive<I, O> extends WorkflowPrimitive<I, O> {
       if (waitMs > this.#maxWaitMs || waitMs >= context.remainingMs()) {
         await this.#release(context);
         this.emit({ type: 'rejection', reason: 'rate-limited' }, context);
-        throw new RateLimitExceededError(this.name, waitMs);
+        throw new RateLimitExceededError({ limiter: this.name, retryAfterMs: waitMs });
       }
       try {
         await sleep(waitMs, context.signal);

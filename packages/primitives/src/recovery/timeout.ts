@@ -88,7 +88,7 @@ export class TimeoutPrimitive<I, O> extends WorkflowPrimitive<I, O> {
       const timer = setTimeout(() => {
         if (settled) return;
         finish();
-        const error = new TimeoutError(this.inner.name, limitMs);
+        const error = new TimeoutError({ step: this.inner.name, timeoutMs: limitMs });
         scope.abort(error);
         this.emit({ type: 'timeout', timeoutMs: limitMs }, context);
         if (this.#fallback === undefined) reject(error);

@@ -4,9 +4,9 @@ export type {
   RedisConnectionOptions,
   RedisStoreOptions,
 } from './connection.js';
+export { CorruptCacheEntryError } from './errors/corrupt-cache-entry-error.js';
 export {
   type CacheSerializer,
-  CorruptCacheEntryError,
   RedisCacheStore,
   type RedisCacheStoreOptions,
 } from './redis-cache-store.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CacheEntry, CacheStore } from '@tta/primitives';
 import { connect, type RedisConnection, type RedisStoreOptions } from './connection.js';
+import { CorruptCacheEntryError } from './errors/corrupt-cache-entry-error.js';
 
 /**
  * Turns values into text and back. The default is JSON in a versioned envelope.
@@ -27,21 +28,6 @@ export type RedisCacheStoreOptions = RedisStoreOptions & {
   /** Default: JSON (so values come back as JSON: a `Date` becomes a string, `undefined` fields vanish). */
   serializer?: CacheSerializer | undefined;
 };
-
-/**
- * Thrown (and reported as a `cache-error`, then treated as a miss) when stored data is not ours.
- *
- * @example
- * ```ts
- * cache.execute(input); // a corrupt entry is reported as a `cache-error` event and treated as a miss
- * ```
- */
-export class CorruptCacheEntryError extends Error {
-  constructor(key: string, reason: string) {
-    super(`Cache entry ${key} is not a valid entry: ${reason}`);
-    this.name = 'CorruptCacheEntryError';
-  }
-}
 
 const jsonSerializer: CacheSerializer = {
   serialize: (value) => {
@@ -85,11 +71,14 @@ export class RedisCacheStore<V = unknown> implements CacheStore<V> {
     try {
       parsed = this.#serializer.deserialize(text);
     } catch (error) {
-      throw new CorruptCacheEntryError(key, `does not parse (${(error as Error).message})`);
+      throw new CorruptCacheEntryError({
+        key,
+        reason: `does not parse (${(error as Error).message})`,
+      });
     }
     if (this.#serializer !== jsonSerializer) return { value: parsed as V };
     if (typeof parsed !== 'object' || parsed === null || (parsed as { tta?: unknown }).tta !== 1) {
-      throw new CorruptCacheEntryError(key, 'missing the TTA envelope');
+      throw new CorruptCacheEntryError({ key, reason: 'missing the TTA envelope' });
     }
     return { value: (parsed as { value: V }).value };
   }

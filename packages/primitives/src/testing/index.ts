@@ -1,3 +1,4 @@
+export { MockFailureError } from './errors/mock-failure-error.js';
 export {
   createFakeLLMServer,
   type FakeChatRequest,
@@ -6,7 +7,6 @@ export {
 } from './fake-llm-server.js';
 export {
   type MockCall,
-  MockFailureError,
   MockPrimitive,
   type MockPrimitiveOptions,
 } from './mock-primitive.js';

@@ -1,6 +1,7 @@
 import { sleep, type WorkflowContext } from '@tta/agent-context';
 // The package's own name (not a relative path) so the built subpath shares the root entry's classes.
 import { type PrimitiveOptions, type StepFunction, WorkflowPrimitive } from '@tta/primitives';
+import { MockFailureError } from './errors/mock-failure-error.js';
 
 /**
  * Options of {@link MockPrimitive}. Without `returns` or `impl` it returns `undefined`.
@@ -39,21 +40,6 @@ export interface MockCall<I> {
   readonly context: WorkflowContext;
   /** Epoch milliseconds when the call started. */
   readonly time: number;
-}
-
-/**
- * The error a {@link MockPrimitive} throws when told to fail without `throws`.
- *
- * @example
- * ```ts
- * await expect(new MockPrimitive({ failTimes: 1 }).execute(1)).rejects.toBeInstanceOf(MockFailureError);
- * ```
- */
-export class MockFailureError extends Error {
-  constructor(name: string, call: number) {
-    super(`${name}: scripted failure on call ${call}`);
-    this.name = 'MockFailureError';
-  }
 }
 
 /**
@@ -112,7 +98,7 @@ export class MockPrimitive<I = unknown, O = unknown> extends WorkflowPrimitive<I
     if (delayMs !== undefined && delayMs > 0) await sleep(delayMs, context.signal);
     if (call <= this.#failTimes) {
       if (typeof throws === 'function') throw (throws as () => unknown)();
-      throw throws ?? new MockFailureError(this.name, call);
+      throw throws ?? new MockFailureError({ step: this.name, call });
     }
     return impl !== undefined ? impl(input, context) : (returns as O);
   }

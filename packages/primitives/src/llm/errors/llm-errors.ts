@@ -1,4 +1,4 @@
-import { TtaError } from '@tta/agent-context';
+import { TtaError, type TtaErrorCode } from '@tta/agent-context';
 
 /**
  * A language-model call failed. `retryable` says whether trying again can help (the default
@@ -14,14 +14,18 @@ export class LlmError extends TtaError {
   readonly retryable: boolean;
 
   constructor(
-    code: string,
-    message: string,
-    options: ErrorOptions & { status?: number | undefined; retryable: boolean },
+    details: {
+      code: TtaErrorCode;
+      message: string;
+      status?: number | undefined;
+      retryable: boolean;
+    },
+    options?: ErrorOptions,
   ) {
-    super(code, message, options);
+    super(details.code, details.message, options);
     this.name = 'LlmError';
-    this.status = options.status;
-    this.retryable = options.retryable;
+    this.status = details.status;
+    this.retryable = details.retryable;
   }
 }
 
@@ -38,10 +42,16 @@ export class LlmError extends TtaError {
 export class LlmRateLimitError extends LlmError {
   readonly retryAfterMs: number | undefined;
 
-  constructor(message: string, retryAfterMs: number | undefined, options?: ErrorOptions) {
-    super('LLM_RATE_LIMITED', message, { ...options, status: 429, retryable: true });
+  constructor(
+    details: { message: string; retryAfterMs: number | undefined },
+    options?: ErrorOptions,
+  ) {
+    super(
+      { code: 'LLM_RATE_LIMITED', message: details.message, status: 429, retryable: true },
+      options,
+    );
     this.name = 'LlmRateLimitError';
-    this.retryAfterMs = retryAfterMs;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 
@@ -60,19 +70,19 @@ export class LlmTimeoutError extends LlmError {
   readonly timeoutMs: number | undefined;
 
   constructor(
-    phase: 'request' | 'first-token' | 'stall',
-    timeoutMs: number | undefined,
+    details: { phase: 'request' | 'first-token' | 'stall'; timeoutMs: number | undefined },
     options?: ErrorOptions,
   ) {
+    const { phase, timeoutMs } = details;
     const what =
       phase === 'request' ? 'request' : phase === 'first-token' ? 'first token' : 'next token';
     super(
-      'LLM_TIMEOUT',
-      `The model's ${what} did not arrive${timeoutMs === undefined ? '' : ` within ${timeoutMs} ms`}`,
       {
-        ...options,
+        code: 'LLM_TIMEOUT',
+        message: `The model's ${what} did not arrive${timeoutMs === undefined ? '' : ` within ${timeoutMs} ms`}`,
         retryable: true,
       },
+      options,
     );
     this.name = 'LlmTimeoutError';
     this.phase = phase;
@@ -89,8 +99,8 @@ export class LlmTimeoutError extends LlmError {
  * ```
  */
 export class LlmServerError extends LlmError {
-  constructor(message: string, status: number | undefined, options?: ErrorOptions) {
-    super('LLM_SERVER_ERROR', message, { ...options, status, retryable: true });
+  constructor(details: { message: string; status: number | undefined }, options?: ErrorOptions) {
+    super({ code: 'LLM_SERVER_ERROR', ...details, retryable: true }, options);
     this.name = 'LlmServerError';
   }
 }
@@ -106,8 +116,17 @@ export class LlmServerError extends LlmError {
  * ```
  */
 export class LlmRequestError extends LlmError {
-  constructor(message: string, status: number | undefined, options?: ErrorOptions) {
-    super('LLM_REQUEST_ERROR', message, { ...options, status, retryable: false });
+  constructor(details: { message: string; status: number | undefined }, options?: ErrorOptions) {
+    super({ code: 'LLM_REQUEST_ERROR', ...details, retryable: false }, options);
     this.name = 'LlmRequestError';
+  }
+}
+
+declare module '@tta/agent-context' {
+  interface TtaErrorCodes {
+    LLM_RATE_LIMITED: LlmRateLimitError;
+    LLM_TIMEOUT: LlmTimeoutError;
+    LLM_SERVER_ERROR: LlmServerError;
+    LLM_REQUEST_ERROR: LlmRequestError;
   }
 }
