@@ -3,17 +3,13 @@ import { defineConfig } from 'vitest/config';
 
 const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
 
-/** Tests run against the workspace sources, not the built packages. */
+/**
+ * Tests run against the workspace sources, not the built packages. No list of subpaths: the
+ * convention of the exports map (`@tta/x/sub` is `packages/x/src/sub/index.ts`) is enough.
+ */
 export const sourceAliases = [
-  { find: /^@tta\/agent-context\/redis$/, replacement: src('agent-context/src/redis/index.ts') },
-  { find: /^@tta\/agent-context$/, replacement: src('agent-context/src/index.ts') },
-  { find: /^@tta\/primitives\/testing$/, replacement: src('primitives/src/testing/index.ts') },
-  { find: /^@tta\/primitives\/agents$/, replacement: src('primitives/src/agents/index.ts') },
-  { find: /^@tta\/primitives\/llm$/, replacement: src('primitives/src/llm/index.ts') },
-  { find: /^@tta\/primitives\/redis$/, replacement: src('primitives/src/redis/index.ts') },
-  { find: /^@tta\/primitives$/, replacement: src('primitives/src/index.ts') },
-  { find: /^@tta\/observability\/setup$/, replacement: src('observability/src/setup/index.ts') },
-  { find: /^@tta\/observability$/, replacement: src('observability/src/index.ts') },
+  { find: /^@tta\/([a-z-]+)\/([a-z-]+)$/, replacement: src('$1/src/$2/index.ts') },
+  { find: /^@tta\/([a-z-]+)$/, replacement: src('$1/src/index.ts') },
 ];
 
 /** Integration tests (real servers): `test-integration/`, one file at a time, generous timeouts. */

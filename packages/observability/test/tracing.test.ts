@@ -259,3 +259,16 @@ describe('spans', () => {
     expect(t.spans()[0]?.attributes['gen_ai.output.messages']).toBe('ok');
   });
 });
+
+describe('instrumentation scope', () => {
+  it('reports the version in package.json, not a hand-written one', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+    t = tracing();
+    await step('scoped').execute(1);
+    const span = t.byName('lambda scoped');
+    expect(span.instrumentationScope).toEqual(
+      expect.objectContaining({ name: '@tta/observability', version: pkg.version }),
+    );
+  });
+});
