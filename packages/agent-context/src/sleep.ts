@@ -1,4 +1,4 @@
-import { toCancellationError } from './errors/cancellation.js';
+import { waitFor } from './wait.js';
 
 /**
  * Waits `ms` milliseconds, or rejects at once when `signal` aborts (with the abort reason as a
@@ -11,16 +11,5 @@ import { toCancellationError } from './errors/cancellation.js';
  * ```
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(toCancellationError(signal.reason));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(toCancellationError(signal?.reason));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return waitFor<void>({ ms, signal });
 }

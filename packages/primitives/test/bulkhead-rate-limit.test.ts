@@ -223,3 +223,50 @@ describe('RateLimitPrimitive with a failing store', () => {
     }
   });
 });
+
+describe('BulkheadPrimitive slot hand-off', () => {
+  it('a queued call cancelled in the turn it is admitted passes its slot on', async () => {
+    const gate = deferred();
+    let running = 0;
+    let peak = 0;
+    const inner = lambda(async (x: number) => {
+      running++;
+      peak = Math.max(peak, running);
+      if (x === 1) await gate.promise;
+      await Promise.resolve();
+      running--;
+      return x;
+    });
+    const bulkhead = new BulkheadPrimitive(inner, { maxConcurrent: 1, maxQueue: 2 });
+    const controller = new AbortController();
+    const first = bulkhead.execute(1);
+    const second = bulkhead.execute(2, WorkflowContext.create({ signal: controller.signal }));
+    const third = bulkhead.execute(3);
+    gate.resolve();
+    await first;
+    controller.abort(); // the slot was just handed to `second`
+    await expect(second).rejects.toBeInstanceOf(CancelledError);
+    await expect(third).resolves.toBe(3);
+    expect(peak).toBe(1);
+    expect(bulkhead.running).toBe(0);
+    expect(bulkhead.queued).toBe(0);
+  });
+
+  it('a slot freed while a new caller arrives goes to the queued caller first', async () => {
+    const gate = deferred();
+    const order: number[] = [];
+    const inner = lambda(async (x: number) => {
+      order.push(x);
+      if (x === 1) await gate.promise;
+      return x;
+    });
+    const bulkhead = new BulkheadPrimitive(inner, { maxConcurrent: 1, maxQueue: 5 });
+    const first = bulkhead.execute(1);
+    const queued = bulkhead.execute(2);
+    gate.resolve();
+    await first;
+    const late = bulkhead.execute(3); // arrives before the queued call's turn has run
+    await Promise.all([queued, late]);
+    expect(order).toEqual([1, 2, 3]);
+  });
+});

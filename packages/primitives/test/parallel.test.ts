@@ -151,3 +151,31 @@ describe('parallel composition', () => {
     );
   });
 });
+
+describe('parallel and the caller signal', () => {
+  it('releases the caller at once when it aborts, even if a branch ignores the signal', async () => {
+    vi.useFakeTimers();
+    const controller = new AbortController();
+    let finished = false;
+    const stubborn = lambda(
+      () =>
+        new Promise<number>((resolve) =>
+          setTimeout(() => {
+            finished = true;
+            resolve(1);
+          }, 200),
+        ),
+    );
+    const run = parallel(
+      stubborn,
+      lambda(() => 2),
+    )
+      .execute(undefined, Ctx.create({ signal: controller.signal }))
+      .catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(10);
+    controller.abort();
+    expect(await run).toBeInstanceOf(CancelledError);
+    expect(finished).toBe(false); // released before the stubborn branch's 200 ms were up
+    vi.useRealTimers();
+  });
+});

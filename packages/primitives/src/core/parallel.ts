@@ -3,6 +3,7 @@ import {
   CancelledError,
   isCancellationError,
   type WorkflowContext,
+  waitFor,
 } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from './describe.js';
@@ -243,7 +244,7 @@ class Parallel<
     // A scope, not a controller: no AbortSignal is made unless a branch reads one.
     const scope = new AbortScope();
 
-    return new Promise((resolve, reject) => {
+    const fanOut = new Promise<ParallelOutput<O, M>>((resolve, reject) => {
       let started = 0;
       let running = 0;
       let finished = 0;
@@ -284,6 +285,9 @@ class Parallel<
       };
       launch();
     });
+    // The caller's abort releases the caller at once; the branches stop through their contexts.
+    const signal = context.signal;
+    return signal === undefined ? fanOut : waitFor({ promise: fanOut, signal });
   }
 }
 

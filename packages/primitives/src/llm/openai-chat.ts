@@ -2,6 +2,7 @@ import {
   type ConversationMemory,
   toCancellationError,
   type WorkflowContext,
+  waitFor,
 } from '@tta/agent-context';
 import { type PrimitiveOptions, reportLlmCall, WorkflowPrimitive } from '@tta/primitives';
 import OpenAI from 'openai';
@@ -266,49 +267,61 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
     context: WorkflowContext,
   ): Promise<Omit<ChatOutput, 'costUsd'>> {
     const { firstTokenTimeoutMs, stallTimeoutMs, onToken } = this.#options;
-    // Our own controller: timeouts abort it, and so does the caller's signal (listener removed after).
+    // Our own controller: a timeout aborts the request with its LlmTimeoutError, and so does the
+    // caller's signal (through each wait below, which removes its listener when it ends).
     const controller = new AbortController();
     const callerSignal = context.signal;
-    const onCallerAbort = () => controller.abort(callerSignal?.reason);
-    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-    let timedOut: LlmTimeoutError | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const arm = (phase: 'first-token' | 'stall', ms: number | undefined) => {
-      if (timer !== undefined) clearTimeout(timer);
-      timer =
-        ms === undefined
-          ? undefined
-          : setTimeout(() => {
-              timedOut = new LlmTimeoutError({ phase, timeoutMs: ms });
-              controller.abort(timedOut);
-            }, ms);
+    const firstTokenBy =
+      firstTokenTimeoutMs === undefined ? undefined : Date.now() + firstTokenTimeoutMs;
+    const timeout = (phase: 'first-token' | 'stall', ms: number | undefined) => (): never => {
+      const error = new LlmTimeoutError({ phase, timeoutMs: ms });
+      controller.abort(error);
+      throw error;
     };
+    // Waits for the next step of the call: the first token has a deadline, each later one a pause limit.
+    const next = <T>(promise: Promise<T>, first: boolean): Promise<T> =>
+      waitFor({
+        promise,
+        ...(first
+          ? { deadline: firstTokenBy, onDeadline: timeout('first-token', firstTokenTimeoutMs) }
+          : { ms: stallTimeoutMs, onTimer: timeout('stall', stallTimeoutMs) }),
+        signal: callerSignal,
+        onAbort: (reason) => {
+          controller.abort(reason);
+          throw toCancellationError(reason);
+        },
+      });
     let text = '';
     let model = this.model;
     let finishReason: string | undefined;
     let usage = { inputTokens: 0, outputTokens: 0 };
     try {
-      arm('first-token', firstTokenTimeoutMs);
-      const stream = await this.client.chat.completions.create(
-        {
-          ...this.#request(messages),
-          stream: true,
-          stream_options: { include_usage: true },
-        } as OpenAI.Chat.ChatCompletionCreateParamsStreaming,
-        {
-          signal: controller.signal,
-          ...(this.#options.requestTimeoutMs === undefined
-            ? {}
-            : { timeout: this.#options.requestTimeoutMs }),
-        },
+      const stream = await next(
+        this.client.chat.completions.create(
+          {
+            ...this.#request(messages),
+            stream: true,
+            stream_options: { include_usage: true },
+          } as OpenAI.Chat.ChatCompletionCreateParamsStreaming,
+          {
+            signal: controller.signal,
+            ...(this.#options.requestTimeoutMs === undefined
+              ? {}
+              : { timeout: this.#options.requestTimeoutMs }),
+          },
+        ),
+        true,
       );
+      const chunks = stream[Symbol.asyncIterator]();
       let first = true;
-      for await (const chunk of stream) {
+      for (;;) {
+        const step = await next(chunks.next(), first);
+        if (step.done === true) break;
+        const chunk = step.value;
         const choice = chunk.choices[0];
         const piece = choice?.delta?.content ?? '';
         if (piece !== '') {
-          if (first) first = false;
-          arm('stall', stallTimeoutMs);
+          first = false;
           text += piece;
           onToken?.(piece);
         }
@@ -321,15 +334,12 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
           };
       }
       // The SDK's iterator can end quietly when aborted mid-stream: a partial answer is a failure.
-      if (timedOut !== undefined) throw timedOut;
-      if (controller.signal.aborted) throw this.#failure(controller.signal.reason, context);
+      if (controller.signal.aborted) throw controller.signal.reason;
       return { text, model, finishReason, usage };
     } catch (error) {
-      if (timedOut !== undefined) throw timedOut;
+      if (error instanceof LlmTimeoutError) throw error;
+      if (controller.signal.reason instanceof LlmTimeoutError) throw controller.signal.reason;
       throw this.#failure(error, context);
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
     }
   }
 

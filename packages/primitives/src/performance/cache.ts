@@ -1,4 +1,4 @@
-import { AbortScope, toCancellationError, type WorkflowContext } from '@tta/agent-context';
+import { AbortScope, toCancellationError, type WorkflowContext, waitFor } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
@@ -205,22 +205,13 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
     flight.waiters++;
     const signal = context.signal;
     if (signal === undefined) return flight.promise;
-    return new Promise<O>((resolve, reject) => {
-      const onAbort = () => {
-        if (--flight.waiters === 0) flight.scope.abort(signal.reason);
-        reject(toCancellationError(signal.reason));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      flight.promise.then(
-        (value) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      );
+    return waitFor({
+      promise: flight.promise,
+      signal,
+      onAbort: (reason) => {
+        if (--flight.waiters === 0) flight.scope.abort(reason);
+        throw toCancellationError(reason);
+      },
     });
   }
 }

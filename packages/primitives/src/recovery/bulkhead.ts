@@ -1,4 +1,4 @@
-import { toCancellationError, type WorkflowContext } from '@tta/agent-context';
+import { toCancellationError, type WorkflowContext, waitFor } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
@@ -20,11 +20,6 @@ export interface BulkheadOptions extends PrimitiveOptions {
   maxQueue?: number | undefined;
 }
 
-interface Waiter {
-  readonly start: () => void;
-  readonly leave: () => void;
-}
-
 /**
  * Caps concurrent calls of `inner`. Excess calls wait in a FIFO queue (up to `maxQueue`), then
  * are rejected with `BulkheadRejectedError` (and a `rejection` event). A queued call whose
@@ -41,7 +36,8 @@ export class BulkheadPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   readonly maxConcurrent: number;
   readonly maxQueue: number;
   #running = 0;
-  readonly #queue: Waiter[] = [];
+  // Each queued call's admit function; a freed slot passes straight to the first one.
+  readonly #queue: (() => void)[] = [];
 
   constructor(inner: WorkflowPrimitive<I, O>, options: BulkheadOptions) {
     super(options);
@@ -88,40 +84,44 @@ export class BulkheadPrimitive<I, O> extends WorkflowPrimitive<I, O> {
         }),
       );
     }
-    return new Promise<O>((resolve, reject) => {
-      const signal = context.signal;
-      const onAbort = () => {
-        const index = this.#queue.indexOf(waiter);
-        if (index >= 0) this.#queue.splice(index, 1);
-        reject(toCancellationError(signal?.reason));
-      };
-      const waiter: Waiter = {
-        start: () => {
-          signal?.removeEventListener('abort', onAbort);
-          this.#runNow(input, context).then(resolve, reject);
-        },
-        leave: onAbort,
-      };
-      this.#queue.push(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
+    let admit!: () => void;
+    const slot = new Promise<void>((resolve) => {
+      admit = resolve;
     });
+    this.#queue.push(admit);
+    const leave = (reason: unknown) => {
+      const index = this.#queue.indexOf(admit);
+      if (index >= 0) this.#queue.splice(index, 1);
+      else this.#release(); // admitted in the same turn it was cancelled: pass the slot on
+      throw toCancellationError(reason);
+    };
+    return waitFor({ promise: slot, signal: context.signal, onAbort: leave }).then(() =>
+      this.#runInSlot(input, context),
+    );
   }
 
   #runNow(input: I, context: WorkflowContext): Promise<O> {
     this.#running++;
-    const release = () => {
-      this.#running--;
-      this.#queue.shift()?.start();
-    };
+    return this.#runInSlot(input, context);
+  }
+
+  #runInSlot(input: I, context: WorkflowContext): Promise<O> {
     return this.inner.execute(input, context).then(
       (value) => {
-        release();
+        this.#release();
         return value;
       },
       (error: unknown) => {
-        release();
+        this.#release();
         throw error;
       },
     );
+  }
+
+  /** Frees a slot: handed to the first queued call, or back to the pool. */
+  #release(): void {
+    const next = this.#queue.shift();
+    if (next === undefined) this.#running--;
+    else next();
   }
 }

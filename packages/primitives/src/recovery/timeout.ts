@@ -1,4 +1,4 @@
-import { AbortScope, type WorkflowContext } from '@tta/agent-context';
+import { AbortScope, toCancellationError, type WorkflowContext, waitFor } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
@@ -65,49 +65,22 @@ export class TimeoutPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   protected run(input: I, context: WorkflowContext): Promise<O> {
     const limitMs = Math.min(this.timeoutMs, context.remainingMs());
     const scope = new AbortScope();
-    const guarded = context.withCancellation({ signal: scope });
-    const callerSignal = context.signal;
-
-    return new Promise<O>((resolve, reject) => {
-      let settled = false;
-      const finish = () => {
-        settled = true;
-        clearTimeout(timer);
-        callerSignal?.removeEventListener('abort', onCallerAbort);
-      };
-      const onCallerAbort = () => {
-        if (settled) return;
-        finish();
-        scope.abort(callerSignal?.reason);
-        try {
-          context.throwIfCancelled();
-        } catch (error) {
-          reject(error);
-        }
-      };
-      const timer = setTimeout(() => {
-        if (settled) return;
-        finish();
+    return waitFor<O>({
+      promise: this.inner.execute(input, context.withCancellation({ signal: scope })),
+      ms: limitMs,
+      onTimer: () => {
         const error = new TimeoutError({ step: this.inner.name, timeoutMs: limitMs });
         scope.abort(error);
         this.emit({ type: 'timeout', timeoutMs: limitMs }, context);
-        if (this.#fallback === undefined) reject(error);
-        else this.#fallback.execute(input, context).then(resolve, reject);
-      }, limitMs);
-      callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-
-      this.inner.execute(input, guarded).then(
-        (value) => {
-          if (settled) return;
-          finish();
-          resolve(value);
-        },
-        (error: unknown) => {
-          if (settled) return;
-          finish();
-          reject(error);
-        },
-      );
+        if (this.#fallback === undefined) throw error;
+        return this.#fallback.execute(input, context);
+      },
+      signal: context.signal,
+      onAbort: (reason) => {
+        scope.abort(reason);
+        context.throwIfCancelled();
+        throw toCancellationError(reason);
+      },
     });
   }
 }

@@ -1,0 +1,107 @@
+import { toCancellationError } from './errors/cancellation.js';
+import { DeadlineExceededError } from './errors/deadline-exceeded-error.js';
+
+/**
+ * What {@link waitFor} waits for, and what each way of ending gives. Every field is optional;
+ * what is left out does not end the wait.
+ *
+ * @example
+ * ```ts
+ * const wait: Wait<string> = { promise: callModel(), ms: 5000, onTimer: () => 'too slow', signal };
+ * ```
+ */
+export interface Wait<T> {
+  /** The work waited for: its value or error ends the wait. Default: none. */
+  promise?: PromiseLike<T> | undefined;
+  /** A timer, in ms. Default: none. */
+  ms?: number | undefined;
+  /** What the timer gives (return, or throw). Default: resolves with `undefined`. */
+  onTimer?: (() => T | PromiseLike<T>) | undefined;
+  /** Epoch ms: reaching it ends the wait, like a timer that is never later than it. Default: none. */
+  deadline?: number | undefined;
+  /** What reaching the deadline gives. Default: throws a `DeadlineExceededError`. */
+  onDeadline?: (() => T | PromiseLike<T>) | undefined;
+  /** Aborting ends the wait at once. Default: none. */
+  signal?: AbortSignal | undefined;
+  /** What an abort gives. Default: throws the reason as a cancellation error (`toCancellationError`). */
+  onAbort?: ((reason: unknown) => T | PromiseLike<T>) | undefined;
+}
+
+/**
+ * The one way this library waits: for a promise, a timer, a deadline or an abort, whichever comes
+ * first. It settles exactly once, always clears its timer and removes its abort listener, and
+ * ignores (without an unhandled rejection) a promise that settles late. Timers are looked up at
+ * call time, so fake timers apply.
+ *
+ * @example
+ * ```ts
+ * const answer = await waitFor({
+ *   promise: model.execute(prompt, ctx),
+ *   ms: 10_000,
+ *   onTimer: () => { throw new Error('model too slow'); },
+ *   signal: ctx.signal,
+ *   deadline: ctx.deadline,
+ * });
+ * ```
+ */
+export function waitFor<T>(wait: Wait<T>): Promise<T> {
+  const { signal, promise } = wait;
+  if (signal?.aborted) {
+    promise?.then(undefined, ignore);
+    return settle(wait.onAbort ?? cancelled, signal.reason);
+  }
+  const byDeadline =
+    wait.deadline !== undefined && (wait.ms === undefined || wait.deadline - Date.now() < wait.ms);
+  const delay = byDeadline ? Math.max(0, (wait.deadline as number) - Date.now()) : wait.ms;
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finish = <A>(outcome: (arg: A) => T | PromiseLike<T>, arg: A) => {
+      if (done) return;
+      done = true;
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      try {
+        resolve(outcome(arg));
+      } catch (error) {
+        reject(error);
+      }
+    };
+    const onAbort = () => finish(wait.onAbort ?? cancelled, signal?.reason);
+    if (delay !== undefined) {
+      timer = setTimeout(
+        () =>
+          byDeadline
+            ? finish(wait.onDeadline ?? deadlinePassed, wait.deadline as number)
+            : finish(wait.onTimer ?? (nothing as () => T), undefined),
+        delay,
+      );
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    promise?.then(
+      (value) => finish(identity, value),
+      (error: unknown) => finish(rethrow, error),
+    );
+  });
+}
+
+function settle<T, A>(outcome: (arg: A) => T | PromiseLike<T>, arg: A): Promise<T> {
+  try {
+    return Promise.resolve(outcome(arg));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+const identity = <T>(value: T): T => value;
+const nothing = (): undefined => undefined;
+const ignore = (): void => {};
+function rethrow(error: unknown): never {
+  throw error;
+}
+function cancelled(reason: unknown): never {
+  throw toCancellationError(reason);
+}
+function deadlinePassed(deadline: number): never {
+  throw new DeadlineExceededError({ deadline });
+}
