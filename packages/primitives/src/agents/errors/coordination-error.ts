@@ -1,5 +1,5 @@
 import { TtaError } from '@tta/agent-context';
-import type { AgentOutcome } from '../agent-coordination.js';
+import type { AgentOutcome } from '../coordination/outcomes.js';
 
 /**
  * Coordination did not produce what was required; `results` says how each agent did.
