@@ -9,6 +9,7 @@ export {
   type BudgetSpent,
   type Usage,
 } from './budget.js';
+export { type ContextKey, createContextKey } from './context/context-key.js';
 export { BudgetExceededError } from './errors/budget-exceeded-error.js';
 export { isCancellationError, toCancellationError } from './errors/cancellation.js';
 export { CancelledError } from './errors/cancelled-error.js';

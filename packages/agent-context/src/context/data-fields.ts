@@ -1,0 +1,168 @@
+import { optionalString, record, stringRecord } from '../validation.js';
+
+// The context's data fields, one declaration each: it drives validation, construction, the
+// `child()` merge rule, the JSON round trip, the getters and the docs table (docs/concepts.md,
+// checked by a test). Adding a field of one of these kinds is one entry here plus its test.
+
+/** An optional identifier: a child takes the override, else the parent's. */
+interface IdField {
+  readonly kind: 'id';
+  readonly doc: string;
+}
+
+/** How each kind of field is set by default and inherited (the docs table's columns). */
+export const KIND_RULES = {
+  id: { default: 'none', child: "the override, else the parent's" },
+  record: {
+    default: '`{}`',
+    child: "a shallow copy of the parent's with the override's entries on top",
+  },
+} as const;
+/** A mutable record: a child gets a shallow copy with the override's entries on top. */
+interface RecordField<V> {
+  readonly kind: 'record';
+  readonly doc: string;
+  readonly validate: (field: string, value: unknown) => Record<string, V>;
+}
+type DataField = IdField | RecordField<unknown>;
+
+const id = (doc: string): IdField => ({ kind: 'id', doc });
+const anyRecord = (doc: string): RecordField<unknown> => ({
+  kind: 'record',
+  doc,
+  validate: record,
+});
+const strings = (doc: string, keysMustBeTokens: boolean): RecordField<string> => ({
+  kind: 'record',
+  doc,
+  validate: (field, value) => stringRecord(field, value, keysMustBeTokens),
+});
+
+export const DATA_FIELDS = {
+  workflowId: id('Identifies the workflow (definition or run) this context belongs to.'),
+  sessionId: id("The user's session (conversation)."),
+  userId: id('The end user on whose behalf the workflow runs.'),
+  agentId: id('The agent currently acting.'),
+  metadata: anyRecord('Free-form data about the run.'),
+  state: anyRecord('Working state of the run.'),
+  baggage: strings('W3C baggage: string values sent downstream in the `baggage` header.', true),
+  tags: strings('Low-cardinality labels (for logs and span attributes).', false),
+} as const satisfies Record<string, DataField>;
+
+type Fields = typeof DATA_FIELDS;
+/** The data fields' values, as a context exposes them. */
+export type DataValues = {
+  readonly [K in keyof Fields]: Fields[K] extends RecordField<infer V>
+    ? Record<string, V>
+    : string | undefined;
+};
+/** The data fields a context can be created (or a child overridden) with. */
+export type DataInit = {
+  [K in keyof Fields]?: Fields[K] extends RecordField<infer V>
+    ? Record<string, V> | undefined
+    : string | undefined;
+};
+
+type Key = keyof Fields;
+const keysOf = (kind: DataField['kind']) =>
+  (Object.keys(DATA_FIELDS) as Key[]).filter((k) => DATA_FIELDS[k].kind === kind);
+/** Identifier fields, in storage order. */
+export const ID_KEYS: readonly Key[] = keysOf('id');
+/** Record fields, in storage order. */
+export const RECORD_KEYS: readonly Key[] = keysOf('record');
+const RECORD_SPECS = RECORD_KEYS.map((k) => DATA_FIELDS[k] as RecordField<unknown>);
+const INDEX = new Map<string, number>([
+  ...ID_KEYS.map((k, i) => [k, i] as const),
+  ...RECORD_KEYS.map((k, i) => [k, i] as const),
+]);
+
+/** A context's data: identifiers (shared while unchanged) and records (one copy per context). */
+export interface Data {
+  readonly ids: readonly (string | undefined)[];
+  readonly records: readonly Record<string, unknown>[];
+}
+
+const NO_IDS: readonly undefined[] = Object.freeze(ID_KEYS.map(() => undefined));
+
+/** The data of a context created without any: no ids, empty records. */
+export function emptyData(): Data {
+  const records = new Array<Record<string, unknown>>(RECORD_KEYS.length);
+  for (let i = 0; i < records.length; i++) records[i] = {};
+  return { ids: NO_IDS, records };
+}
+
+/** Validates the data fields of an init object (unknown keys are left to the caller). */
+export function dataFromInit(init: Readonly<Record<string, unknown>>): Data {
+  let ids: readonly (string | undefined)[] = NO_IDS;
+  for (let i = 0; i < ID_KEYS.length; i++) {
+    const key = ID_KEYS[i] as Key;
+    const value = optionalString(key, init[key]);
+    if (value === undefined) continue;
+    if (ids === NO_IDS) ids = [...NO_IDS];
+    (ids as (string | undefined)[])[i] = value;
+  }
+  const records = RECORD_SPECS.map((spec, i) =>
+    spec.validate(RECORD_KEYS[i] as Key, init[RECORD_KEYS[i] as Key]),
+  );
+  return { ids, records };
+}
+
+/**
+ * A child's data. Hot path (one child per parallel branch): without data overrides the
+ * identifiers are shared and each record is copied once.
+ */
+export function childData(
+  parent: Data,
+  overrides: Readonly<Record<string, unknown>> | undefined,
+): Data {
+  const records = new Array<Record<string, unknown>>(RECORD_SPECS.length);
+  for (let i = 0; i < records.length; i++) records[i] = { ...parent.records[i] };
+  let ids = parent.ids;
+  if (overrides !== undefined) {
+    for (const key in overrides) {
+      const index = INDEX.get(key);
+      const value = overrides[key];
+      if (index === undefined || value === undefined) continue;
+      const spec = DATA_FIELDS[key as Key];
+      if (spec.kind === 'id') {
+        if (ids === parent.ids) ids = [...parent.ids];
+        (ids as (string | undefined)[])[index] = optionalString(key, value);
+      } else {
+        Object.assign(records[index] as object, spec.validate(key, value));
+      }
+    }
+  }
+  return { ids, records };
+}
+
+/** The data as JSON fields: identifiers when set, records as copies. */
+export function dataToJSON(data: Data, into: Record<string, unknown>): void {
+  ID_KEYS.forEach((key, i) => {
+    const value = data.ids[i];
+    if (value !== undefined) into[key] = value;
+  });
+  RECORD_KEYS.forEach((key, i) => {
+    into[key] = { ...data.records[i] };
+  });
+}
+
+/** Defines a getter per data field on `target` (the context's prototype). */
+export function defineDataGetters(target: object, read: (self: object) => Data): void {
+  const define = (key: string, get: (this: object) => unknown) =>
+    Object.defineProperty(target, key, { get, enumerable: true, configurable: true });
+  for (const [i, key] of ID_KEYS.entries())
+    define(key, function (this: object) {
+      return read(this).ids[i];
+    });
+  for (const [i, key] of RECORD_KEYS.entries())
+    define(key, function (this: object) {
+      return read(this).records[i];
+    });
+}
+
+/** The data fields in a context's JSON form. */
+export type DataJSON = {
+  [K in keyof Fields as Fields[K] extends IdField ? K : never]?: string;
+} & {
+  [K in keyof Fields as Fields[K] extends RecordField<unknown> ? K : never]: DataValues[K];
+};
