@@ -30,6 +30,36 @@ export const ATTR = {
   genAiFinishReasons: 'gen_ai.response.finish_reasons',
   genAiInputMessages: 'gen_ai.input.messages',
   genAiOutputMessages: 'gen_ai.output.messages',
+  genAiTokenType: 'gen_ai.token.type',
+  retryDelayMs: 'tta.retry.delay_ms',
+  fallbackFrom: 'tta.fallback.from',
+  fallbackTo: 'tta.fallback.to',
+  timeoutMs: 'tta.timeout.ms',
+  circuitFrom: 'tta.circuit.from',
+  circuitTo: 'tta.circuit.to',
+  sagaStep: 'tta.saga.step',
+  sagaStatus: 'tta.saga.status',
+  rejectionReason: 'tta.rejection.reason',
+  storeOperation: 'tta.store.operation',
+} as const;
+
+/**
+ * Span event names this package writes.
+ *
+ * @example
+ * ```ts
+ * span.events.filter((e) => e.name === EVENT.retry);
+ * ```
+ */
+export const EVENT = {
+  retry: 'tta.retry',
+  fallback: 'tta.fallback',
+  timeout: 'tta.timeout',
+  circuitStateChange: 'tta.circuit.state_change',
+  compensation: 'tta.compensation',
+  rejection: 'tta.rejection',
+  cacheError: 'tta.cache_error',
+  storeError: 'tta.store_error',
 } as const;
 
 /**

@@ -1,4 +1,4 @@
-export { ATTR, errorType } from './attributes.js';
+export { ATTR, EVENT, errorType } from './attributes.js';
 export { createLoggingHooks, type LoggingHooksOptions, type LogRecord } from './logging-hooks.js';
 export {
   DURATION_BUCKETS_SECONDS,
