@@ -87,6 +87,14 @@ export {
   InMemoryCircuitBreakerStore,
 } from './recovery/circuit-breaker-store.js';
 export {
+  CIRCUIT_RULES,
+  type CircuitCond,
+  type CircuitExpr,
+  type CircuitRule,
+  type CircuitSet,
+  type CircuitVar,
+} from './recovery/circuit-rules.js';
+export {
   type Admission,
   admit,
   applyOperation,

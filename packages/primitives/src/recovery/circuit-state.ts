@@ -1,4 +1,11 @@
 import type { CircuitState } from '../hooks/events.js';
+import {
+  CIRCUIT_RULES,
+  type CircuitCond,
+  type CircuitExpr,
+  type CircuitRule,
+  type CircuitSet,
+} from './circuit-rules.js';
 
 /**
  * The stored state of one circuit. Plain JSON, so any store can keep it.
@@ -78,6 +85,7 @@ export type Admission =
   | { readonly allowed: false; readonly retryAfterMs: number };
 
 const ALLOWED: Admission = Object.freeze({ allowed: true, trial: false });
+const TRIAL: Admission = Object.freeze({ allowed: true, trial: true });
 
 /**
  * Decides whether a call may start; moves open → half-open once the recovery time has passed.
@@ -92,29 +100,7 @@ export function admit(
   policy: CircuitPolicy,
   now: number,
 ): Transition<Admission> {
-  if (s.state === 'closed') return { next: s, result: ALLOWED };
-  if (s.state === 'open') {
-    const waited = now - s.openedAt;
-    if (waited < policy.recoveryTimeoutMs) {
-      return {
-        next: s,
-        result: { allowed: false, retryAfterMs: policy.recoveryTimeoutMs - waited },
-      };
-    }
-    return {
-      next: {
-        state: 'half-open',
-        failures: s.failures,
-        successes: 0,
-        inFlight: 1,
-        openedAt: s.openedAt,
-      },
-      result: { allowed: true, trial: true },
-    };
-  }
-  if (s.inFlight >= policy.halfOpenMaxCalls)
-    return { next: s, result: { allowed: false, retryAfterMs: 0 } };
-  return { next: { ...s, inFlight: s.inFlight + 1 }, result: { allowed: true, trial: true } };
+  return applyOperation(s, ADMIT, policy, now);
 }
 
 /**
@@ -130,13 +116,7 @@ export function recordSuccess(
   policy: CircuitPolicy,
   trial: boolean,
 ): CircuitSnapshot {
-  if (s.state === 'closed') return s.failures === 0 ? s : CLOSED;
-  if (s.state === 'half-open' && trial) {
-    const successes = s.successes + 1;
-    if (successes >= policy.successThreshold) return CLOSED;
-    return { ...s, successes, inFlight: Math.max(0, s.inFlight - 1) };
-  }
-  return s;
+  return applyOperation(s, { kind: 'success', trial }, policy, 0).next;
 }
 
 /**
@@ -153,17 +133,7 @@ export function recordFailure(
   trial: boolean,
   now: number,
 ): CircuitSnapshot {
-  if (s.state === 'closed') {
-    const failures = s.failures + 1;
-    if (failures >= policy.failureThreshold) {
-      return { state: 'open', failures, successes: 0, inFlight: 0, openedAt: now };
-    }
-    return { ...s, failures };
-  }
-  if (s.state === 'half-open' && trial) {
-    return { state: 'open', failures: s.failures, successes: 0, inFlight: 0, openedAt: now };
-  }
-  return s;
+  return applyOperation(s, { kind: 'failure', trial }, policy, now).next;
 }
 
 /**
@@ -175,8 +145,7 @@ export function recordFailure(
  * ```
  */
 export function releaseTrial(s: CircuitSnapshot, trial: boolean): CircuitSnapshot {
-  if (s.state === 'half-open' && trial && s.inFlight > 0) return { ...s, inFlight: s.inFlight - 1 };
-  return s;
+  return applyOperation(s, { kind: 'release', trial }, RELEASE_POLICY, 0).next;
 }
 
 /**
@@ -225,17 +194,103 @@ export function applyOperation(
   policy: CircuitPolicy,
   now: number,
 ): Transition<Admission> {
-  switch (op.kind) {
-    case 'admit':
-      return admit(s, policy, now);
-    case 'success':
-      return { next: recordSuccess(s, policy, op.trial), result: ALLOWED };
-    case 'failure':
-      return { next: recordFailure(s, policy, op.trial, now), result: ALLOWED };
-    case 'release':
-      return { next: releaseTrial(s, op.trial), result: ALLOWED };
+  const trial = op.kind !== 'admit' && op.trial;
+  const env: Env = { s, policy, now };
+  for (const rule of COMPILED[op.kind]) {
+    if (rule.state !== s.state || (rule.trial && !trial) || !rule.when(env)) continue;
+    return { next: rule.set(env), result: rule.result(env) };
   }
+  return { next: s, result: ALLOWED };
 }
+
+// --- The rule table (circuit-rules.ts), compiled once into closures. ---
+
+interface Env {
+  readonly s: CircuitSnapshot;
+  readonly policy: CircuitPolicy;
+  readonly now: number;
+}
+type Num = (env: Env) => number;
+
+function num(e: CircuitExpr): Num {
+  if (typeof e === 'number') return () => e;
+  if (typeof e === 'string') {
+    if (e === 'now') return (env) => env.now;
+    if (e in CLOSED) return (env) => env.s[e as keyof CircuitSnapshot] as number;
+    return (env) => env.policy[e as keyof CircuitPolicy];
+  }
+  const [operator, left, right] = e;
+  const [a, b] = [num(left), num(right)];
+  return operator === '+' ? (env) => a(env) + b(env) : (env) => a(env) - b(env);
+}
+
+function cond(c: CircuitCond | undefined): (env: Env) => boolean {
+  if (c === undefined) return () => true;
+  const [operator, left, right] = c;
+  const [a, b] = [num(left), num(right)];
+  if (operator === '<') return (env) => a(env) < b(env);
+  if (operator === '>') return (env) => a(env) > b(env);
+  return (env) => a(env) >= b(env);
+}
+
+function setter(set: CircuitSet | undefined): (env: Env) => CircuitSnapshot {
+  if (set === undefined) return (env) => env.s;
+  const field = (e: CircuitExpr | undefined, keep: keyof CircuitSnapshot): Num =>
+    e === undefined ? (env) => env.s[keep] as number : num(e);
+  const [failures, successes, inFlight, openedAt] = [
+    field(set.failures, 'failures'),
+    field(set.successes, 'successes'),
+    field(set.inFlight, 'inFlight'),
+    field(set.openedAt, 'openedAt'),
+  ];
+  const state = set.state;
+  return (env) => ({
+    state: state ?? env.s.state,
+    failures: failures(env),
+    successes: successes(env),
+    inFlight: inFlight(env),
+    openedAt: openedAt(env),
+  });
+}
+
+function result(r: CircuitRule['result']): (env: Env) => Admission {
+  if (r === undefined) return () => ALLOWED;
+  if (r === 'trial') return () => TRIAL;
+  const wait = num(r.retryAfterMs);
+  return (env) => ({ allowed: false, retryAfterMs: wait(env) });
+}
+
+interface CompiledRule {
+  readonly state: CircuitState;
+  readonly trial: boolean;
+  readonly when: (env: Env) => boolean;
+  readonly set: (env: Env) => CircuitSnapshot;
+  readonly result: (env: Env) => Admission;
+}
+
+const COMPILED: Record<CircuitOperation['kind'], CompiledRule[]> = {
+  admit: [],
+  success: [],
+  failure: [],
+  release: [],
+};
+for (const rule of CIRCUIT_RULES) {
+  COMPILED[rule.op].push({
+    state: rule.state,
+    trial: rule.trial === true,
+    when: cond(rule.when),
+    set: setter(rule.set),
+    result: result(rule.result),
+  });
+}
+const ADMIT: CircuitOperation = Object.freeze({ kind: 'admit' });
+// Releasing a trial reads no threshold.
+const RELEASE_POLICY: CircuitPolicy = Object.freeze({
+  failureThreshold: 1,
+  recoveryTimeoutMs: 0,
+  successThreshold: 1,
+  halfOpenMaxCalls: 1,
+});
 
 /**
  * True for a value shaped like a snapshot (for stores reading untrusted data).

@@ -6,6 +6,7 @@ import {
   type CircuitSnapshot,
   CLOSED,
 } from '@tta/primitives';
+import { circuitRulesLua } from './circuit-lua.js';
 import {
   clockOption,
   connect,
@@ -26,7 +27,8 @@ import { LuaScript, nowLua } from './lua-script.js';
  */
 export type RedisCircuitBreakerStoreOptions = RedisStoreOptions & RedisClockOption;
 
-// The state machine of `applyOperation` (circuit-state.ts), run atomically inside Redis.
+// The state machine of `applyOperation`, compiled from the same rule table (circuit-rules.ts) and
+// run atomically inside Redis.
 const APPLY = new LuaScript(`
 local key = KEYS[1]
 local op = ARGV[1]
@@ -46,51 +48,7 @@ local prev = state
 local allowed = 1
 local istrial = 0
 local retry = 0
-if op == 'admit' then
-  if state == 'open' then
-    local waited = now - o
-    if waited < rt then
-      allowed = 0
-      retry = rt - waited
-    else
-      state = 'half-open'; sc = 0; i = 1; o = now; istrial = 1
-    end
-  elseif state == 'half-open' then
-    if i >= hm then
-      if now - o >= rt then
-        sc = 0; i = 1; o = now; istrial = 1
-      else
-        allowed = 0
-      end
-    else
-      i = i + 1; istrial = 1
-    end
-  end
-elseif op == 'success' then
-  if state == 'closed' then
-    f = 0
-  elseif state == 'half-open' and trial then
-    sc = sc + 1
-    if sc >= st then
-      state = 'closed'; f = 0; sc = 0; i = 0; o = 0
-    elseif i > 0 then
-      i = i - 1
-    end
-  end
-elseif op == 'failure' then
-  if state == 'closed' then
-    f = f + 1
-    if f >= ft then
-      state = 'open'; sc = 0; i = 0; o = now
-    end
-  elseif state == 'half-open' and trial then
-    state = 'open'; sc = 0; i = 0; o = now
-  end
-elseif op == 'release' then
-  if state == 'half-open' and trial and i > 0 then
-    i = i - 1
-  end
-end
+${circuitRulesLua()}
 if state == 'closed' and f == 0 then
   redis.call('DEL', key)
 else

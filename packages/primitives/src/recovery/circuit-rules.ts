@@ -1,0 +1,160 @@
+import type { CircuitState } from '../hooks/events.js';
+
+// The circuit breaker's state machine as one table. `circuit-state.ts` evaluates it in
+// TypeScript and `redis/circuit-lua.ts` compiles it to the Lua that Redis runs, so the in-memory
+// and the Redis circuit cannot drift apart. The first rule that matches an operation applies;
+// when none does, nothing changes and the call is allowed.
+
+/**
+ * The numbers a rule can read: the snapshot's fields, the policy's, and the time.
+ *
+ * @example
+ * ```ts
+ * const v: CircuitVar = 'inFlight';
+ * ```
+ */
+export type CircuitVar =
+  | 'failures'
+  | 'successes'
+  | 'inFlight'
+  | 'openedAt'
+  | 'now'
+  | 'failureThreshold'
+  | 'recoveryTimeoutMs'
+  | 'successThreshold'
+  | 'halfOpenMaxCalls';
+
+/**
+ * Arithmetic over those numbers.
+ *
+ * @example
+ * ```ts
+ * const sinceOpened: CircuitExpr = ['-', 'now', 'openedAt'];
+ * ```
+ */
+export type CircuitExpr = number | CircuitVar | readonly ['+' | '-', CircuitExpr, CircuitExpr];
+
+/**
+ * A comparison.
+ *
+ * @example
+ * ```ts
+ * const waiting: CircuitCond = ['<', ['-', 'now', 'openedAt'], 'recoveryTimeoutMs'];
+ * ```
+ */
+export type CircuitCond = readonly ['<' | '>=' | '>', CircuitExpr, CircuitExpr];
+
+/**
+ * The snapshot fields a rule sets, all from the values before the rule (simultaneously).
+ *
+ * @example
+ * ```ts
+ * const reopen: CircuitSet = { state: 'open', inFlight: 0, openedAt: 'now' };
+ * ```
+ */
+export interface CircuitSet {
+  readonly state?: CircuitState;
+  readonly failures?: CircuitExpr;
+  readonly successes?: CircuitExpr;
+  readonly inFlight?: CircuitExpr;
+  readonly openedAt?: CircuitExpr;
+}
+
+/**
+ * One transition of the table.
+ *
+ * @example
+ * ```ts
+ * const rule: CircuitRule = { op: 'release', state: 'half-open', trial: true, set: { inFlight: ['-', 'inFlight', 1] } };
+ * ```
+ */
+export interface CircuitRule {
+  readonly op: 'admit' | 'success' | 'failure' | 'release';
+  readonly state: CircuitState;
+  /** Only for a call admitted as a half-open trial. */
+  readonly trial?: true;
+  readonly when?: CircuitCond;
+  readonly set?: CircuitSet;
+  /** For `admit`: run as a trial, or refuse (with the wait). Default: allow, not a trial. */
+  readonly result?: 'trial' | { readonly retryAfterMs: CircuitExpr };
+}
+
+const sinceOpened = ['-', 'now', 'openedAt'] as const;
+const reopen: CircuitSet = { state: 'open', successes: 0, inFlight: 0, openedAt: 'now' };
+const closed: CircuitSet = { state: 'closed', failures: 0, successes: 0, inFlight: 0, openedAt: 0 };
+
+/**
+ * The circuit breaker's transitions, first match wins: what `applyOperation` evaluates and what the
+ * Redis store's Lua is compiled from.
+ *
+ * @example
+ * ```ts
+ * for (const rule of CIRCUIT_RULES) console.log(rule.op, rule.state, rule.result ?? 'allow');
+ * ```
+ */
+export const CIRCUIT_RULES: readonly CircuitRule[] = [
+  // Open: refuse until the recovery time has passed, then let one trial through (half-open).
+  {
+    op: 'admit',
+    state: 'open',
+    when: ['<', sinceOpened, 'recoveryTimeoutMs'],
+    result: { retryAfterMs: ['-', 'recoveryTimeoutMs', sinceOpened] },
+  },
+  {
+    op: 'admit',
+    state: 'open',
+    set: { state: 'half-open', successes: 0, inFlight: 1, openedAt: 'now' },
+    result: 'trial',
+  },
+  // Half-open: up to `halfOpenMaxCalls` trials at once. `openedAt` is when the trials began: a
+  // trial that never reported back (its process died) holds its slot for one recovery time only.
+  {
+    op: 'admit',
+    state: 'half-open',
+    when: ['<', 'inFlight', 'halfOpenMaxCalls'],
+    set: { inFlight: ['+', 'inFlight', 1] },
+    result: 'trial',
+  },
+  {
+    op: 'admit',
+    state: 'half-open',
+    when: ['>=', sinceOpened, 'recoveryTimeoutMs'],
+    set: { successes: 0, inFlight: 1, openedAt: 'now' },
+    result: 'trial',
+  },
+  { op: 'admit', state: 'half-open', result: { retryAfterMs: 0 } },
+  // Closed: a success forgets the failures; enough consecutive failures open the circuit.
+  { op: 'success', state: 'closed', when: ['>', 'failures', 0], set: { failures: 0 } },
+  {
+    op: 'failure',
+    state: 'closed',
+    when: ['>=', ['+', 'failures', 1], 'failureThreshold'],
+    set: { ...reopen, failures: ['+', 'failures', 1] },
+  },
+  { op: 'failure', state: 'closed', set: { failures: ['+', 'failures', 1] } },
+  // Half-open trials: enough successes close the circuit, one failure reopens it.
+  {
+    op: 'success',
+    state: 'half-open',
+    trial: true,
+    when: ['>=', ['+', 'successes', 1], 'successThreshold'],
+    set: closed,
+  },
+  {
+    op: 'success',
+    state: 'half-open',
+    trial: true,
+    when: ['>', 'inFlight', 0],
+    set: { successes: ['+', 'successes', 1], inFlight: ['-', 'inFlight', 1] },
+  },
+  { op: 'success', state: 'half-open', trial: true, set: { successes: ['+', 'successes', 1] } },
+  { op: 'failure', state: 'half-open', trial: true, set: reopen },
+  // A trial that ended in an error that is not a failure frees its slot without a verdict.
+  {
+    op: 'release',
+    state: 'half-open',
+    trial: true,
+    when: ['>', 'inFlight', 0],
+    set: { inFlight: ['-', 'inFlight', 1] },
+  },
+];

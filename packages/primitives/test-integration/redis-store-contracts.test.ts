@@ -1,0 +1,51 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
+import {
+  RedisCacheStore,
+  RedisCircuitBreakerStore,
+  RedisRateLimitStore,
+} from '../src/redis/index.js';
+import { cacheStoreContract } from '../test/contracts/cache-store.js';
+import { circuitBreakerStoreContract } from '../test/contracts/circuit-breaker-store.js';
+import { rateLimitStoreContract } from '../test/contracts/rate-limit-store.js';
+import { type RedisServer, startRedis } from './redis-server.js';
+
+// The Redis stores against the same contracts as the in-memory ones (test/store-contracts.test.ts):
+// two clients on one real redis-server, as two replicas would be.
+let redis: RedisServer;
+let admin: Redis;
+beforeAll(async () => {
+  redis = await startRedis();
+  admin = new Redis(redis.url);
+});
+afterAll(async () => {
+  admin.disconnect();
+  await redis.stop();
+});
+
+function pair<S extends { close(): Promise<void> }>(make: () => S) {
+  const [a, b] = [make(), make()];
+  return {
+    a,
+    b,
+    cleanup: async () => {
+      await Promise.all([a.close(), b.close()]);
+      await admin.flushall();
+    },
+  };
+}
+
+circuitBreakerStoreContract('RedisCircuitBreakerStore', async () =>
+  pair(() => new RedisCircuitBreakerStore({ url: redis.url, clock: 'client' })),
+);
+
+rateLimitStoreContract('RedisRateLimitStore', async () =>
+  pair(() => new RedisRateLimitStore({ url: redis.url, clock: 'client' })),
+);
+
+cacheStoreContract('RedisCacheStore', async () => ({
+  ...pair(() => new RedisCacheStore({ url: redis.url, keyPrefix: 'contract:' })),
+  // Redis expires keys on its own clock: let real time pass.
+  expire: (ms) => sleep(ms),
+}));
