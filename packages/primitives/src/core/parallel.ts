@@ -6,6 +6,7 @@ import {
   waitFor,
 } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
+import { declareOptions, oneOf } from '../internal/options.js';
 import type { DescribedChild } from './describe.js';
 import { isWorkflowPrimitive } from './is-primitive.js';
 import type { AnyPrimitive, InputOf, OutputOf, PrimitiveOptions } from './types.js';
@@ -47,6 +48,21 @@ export interface ParallelOptions<M extends ParallelMode = 'all'> extends Primiti
    */
   mode?: M | undefined;
 }
+
+/** The options of {@link ParallelPrimitive}: checks, defaults and what `describe()` shows. */
+export const PARALLEL_OPTIONS = declareOptions('ParallelPrimitive', {
+  concurrency: {
+    check: (v, where) => {
+      if (v === Number.POSITIVE_INFINITY || (Number.isInteger(v) && (v as number) >= 1))
+        return v as number;
+      throw new RangeError(`${where} must be a positive integer or Infinity (got ${String(v)})`);
+    },
+    default: { value: Number.POSITIVE_INFINITY },
+    docDefault: '`Infinity`',
+    describe: 'if-set',
+  },
+  mode: oneOf<ParallelMode>(['all', 'allSettled'], 'all', { describe: 'if-set' }),
+});
 
 type TupleInput<B extends readonly unknown[]> = B extends readonly [infer H, ...infer R]
   ? InputOf<H> & TupleInput<R>
@@ -179,23 +195,7 @@ class Parallel<
       if (!isWorkflowPrimitive(branch))
         throw new TypeError(`ParallelPrimitive: branch ${String(key)} is not a primitive`);
     }
-    const concurrency = options?.concurrency ?? Number.POSITIVE_INFINITY;
-    if (
-      !(
-        concurrency === Number.POSITIVE_INFINITY ||
-        (Number.isInteger(concurrency) && concurrency >= 1)
-      )
-    ) {
-      throw new RangeError(
-        `ParallelPrimitive: concurrency must be a positive integer or Infinity (got ${concurrency})`,
-      );
-    }
-    const mode = options?.mode ?? 'all';
-    if (mode !== 'all' && mode !== 'allSettled') {
-      throw new TypeError(
-        `ParallelPrimitive: mode must be 'all' or 'allSettled' (got ${String(mode)})`,
-      );
-    }
+    const { concurrency, mode } = PARALLEL_OPTIONS.resolve(options, this.name);
     this.branches = isList ? Object.freeze([...branches]) : Object.freeze({ ...branches });
     this.#keys = entries.map(([key]) => key);
     this.#primitives = entries.map(([, branch]) => branch);
@@ -221,10 +221,7 @@ class Parallel<
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> {
-    return {
-      ...(this.#concurrency === Number.POSITIVE_INFINITY ? {} : { concurrency: this.#concurrency }),
-      ...(this.#mode === 'all' ? {} : { mode: this.#mode }),
-    };
+    return PARALLEL_OPTIONS.describe({ concurrency: this.#concurrency, mode: this.#mode });
   }
 
   protected override describeChildren(): readonly DescribedChild[] {

@@ -3,7 +3,17 @@ import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
 import { isPromise } from '../internal/is-promise.js';
-import { positiveFinite, requireFunction, requirePrimitive } from '../internal/validate.js';
+import {
+  declareOptions,
+  fn,
+  integer,
+  nameLike,
+  number,
+  optional,
+  optionalObject,
+  type Resolved,
+} from '../internal/options.js';
+import { requirePrimitive } from '../internal/validate.js';
 import { type CacheEntry, type CacheStore, InMemoryCacheStore } from './cache-store.js';
 import { stableKey } from './stable-key.js';
 
@@ -55,6 +65,19 @@ interface Flight<O> {
   waiters: number;
 }
 
+/** The options of {@link CachePrimitive}: checks, defaults and what `describe()` shows. */
+export const CACHE_OPTIONS = declareOptions('CachePrimitive', {
+  key: fn<(input: unknown, context: WorkflowContext) => string>(
+    (input) => stableKey(input),
+    '`stableKey(input)`',
+  ),
+  ttlMs: number({ positive: true }, 3_600_000),
+  maxSize: optional(integer(1, undefined, { docDefault: '`1000`', describe: false })),
+  cacheIf: optional(fn<(output: unknown) => boolean>(undefined, 'cache all')),
+  store: optionalObject<CacheStore<unknown>>('`InMemoryCacheStore`'),
+  namespace: nameLike("the primitive's name"),
+});
+
 /**
  * Caches the outputs of `inner` by input (LRU + TTL by default). Concurrent misses for one key
  * call `inner` once and share the outcome (single-flight): a failure is delivered to every waiter
@@ -71,6 +94,7 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
   override readonly type = 'cache';
   readonly inner: WorkflowPrimitive<I, O>;
   readonly ttlMs: number;
+  readonly #options: Resolved<typeof CACHE_OPTIONS.specs>;
   readonly #key: (input: I, context: WorkflowContext) => string;
   readonly #cacheIf: ((output: O) => boolean) | undefined;
   readonly #store: CacheStore<O>;
@@ -81,24 +105,21 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
 
   constructor(inner: WorkflowPrimitive<I, O>, options: CacheOptions<I, O> = {}) {
     super(options);
-    const owner = 'CachePrimitive';
-    requirePrimitive(owner, 'inner', inner);
-    this.inner = inner;
-    this.ttlMs = positiveFinite(owner, 'ttlMs', options.ttlMs ?? 3_600_000);
-    this.#key = options.key ?? ((input: I) => stableKey(input));
-    requireFunction(owner, 'key', this.#key);
-    if (options.cacheIf !== undefined) requireFunction(owner, 'cacheIf', options.cacheIf);
-    this.#cacheIf = options.cacheIf;
-    if (options.store !== undefined && options.maxSize !== undefined) {
+    requirePrimitive('CachePrimitive', 'inner', inner);
+    const o = CACHE_OPTIONS.resolve(options, this.name);
+    if (o.store !== undefined && o.maxSize !== undefined) {
       throw new TypeError(
-        `${owner}: maxSize applies to the default store; size the store you pass instead`,
+        'CachePrimitive: maxSize applies to the default store; size the store you pass instead',
       );
     }
-    this.#store = options.store ?? new InMemoryCacheStore<O>({ maxSize: options.maxSize });
-    const namespace = options.namespace ?? this.name;
-    if (typeof namespace !== 'string' || namespace.length === 0)
-      throw new TypeError(`${owner}: namespace must be a non-empty string`);
-    this.#prefix = `${namespace}:`;
+    this.inner = inner;
+    this.#options = o;
+    this.ttlMs = o.ttlMs;
+    this.#key = o.key;
+    this.#cacheIf = o.cacheIf;
+    this.#store =
+      (o.store as CacheStore<O> | undefined) ?? new InMemoryCacheStore<O>({ maxSize: o.maxSize });
+    this.#prefix = `${o.namespace}:`;
   }
 
   /** Hit and miss counts, evictions, size and hit rate. */
@@ -126,7 +147,7 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> {
-    return { ttlMs: this.ttlMs, namespace: this.#prefix.slice(0, -1) };
+    return CACHE_OPTIONS.describe(this.#options);
   }
 
   protected override describeChildren(): readonly DescribedChild[] {

@@ -3,7 +3,8 @@ import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
 import { BulkheadRejectedError } from '../errors/bulkhead-rejected-error.js';
-import { integerAtLeast, requirePrimitive } from '../internal/validate.js';
+import { declareOptions, integer } from '../internal/options.js';
+import { requirePrimitive } from '../internal/validate.js';
 
 /**
  * Options of {@link BulkheadPrimitive}.
@@ -19,6 +20,12 @@ export interface BulkheadOptions extends PrimitiveOptions {
   /** Calls waiting for a slot; more are rejected with `BulkheadRejectedError`. Default: 0. */
   maxQueue?: number | undefined;
 }
+
+/** The options of {@link BulkheadPrimitive}: checks, defaults and what `describe()` shows. */
+export const BULKHEAD_OPTIONS = declareOptions('BulkheadPrimitive', {
+  maxConcurrent: integer(1),
+  maxQueue: integer(0, 0),
+});
 
 /**
  * Caps concurrent calls of `inner`. Excess calls wait in a FIFO queue (up to `maxQueue`), then
@@ -42,16 +49,11 @@ export class BulkheadPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   constructor(inner: WorkflowPrimitive<I, O>, options: BulkheadOptions) {
     super(options);
     requirePrimitive('BulkheadPrimitive', 'inner', inner);
-    if (typeof options !== 'object' || options === null)
-      throw new TypeError('BulkheadPrimitive: options are required');
+    if (options === undefined) throw new TypeError('BulkheadPrimitive: options are required');
+    const o = BULKHEAD_OPTIONS.resolve(options, this.name);
     this.inner = inner;
-    this.maxConcurrent = integerAtLeast(
-      'BulkheadPrimitive',
-      'maxConcurrent',
-      options.maxConcurrent,
-      1,
-    );
-    this.maxQueue = integerAtLeast('BulkheadPrimitive', 'maxQueue', options.maxQueue ?? 0, 0);
+    this.maxConcurrent = o.maxConcurrent;
+    this.maxQueue = o.maxQueue;
   }
 
   /** Calls running now. */
@@ -65,7 +67,7 @@ export class BulkheadPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> {
-    return { maxConcurrent: this.maxConcurrent, maxQueue: this.maxQueue };
+    return BULKHEAD_OPTIONS.describe(this);
   }
 
   protected override describeChildren(): readonly DescribedChild[] {

@@ -5,12 +5,8 @@ import type { PrimitiveOptions } from '../core/types.js';
 import { CircuitOpenError } from '../errors/circuit-open-error.js';
 import type { CircuitState } from '../hooks/events.js';
 import { isPromise } from '../internal/is-promise.js';
-import {
-  finiteAtLeast,
-  integerAtLeast,
-  requireFunction,
-  requirePrimitive,
-} from '../internal/validate.js';
+import { declareOptions, fn, integer, made, nameLike, number } from '../internal/options.js';
+import { requirePrimitive } from '../internal/validate.js';
 import { type CircuitBreakerStore, InMemoryCircuitBreakerStore } from './circuit-breaker-store.js';
 import type {
   Admission,
@@ -47,6 +43,23 @@ export interface CircuitBreakerOptions extends PrimitiveOptions {
   key?: string | undefined;
 }
 
+/** The options of {@link CircuitBreakerPrimitive}: checks, defaults and what `describe()` shows. */
+export const CIRCUIT_BREAKER_OPTIONS = declareOptions('CircuitBreakerPrimitive', {
+  failureThreshold: integer(1, 5),
+  recoveryTimeoutMs: number({ min: 0 }, 60_000),
+  successThreshold: integer(1, 2),
+  halfOpenMaxCalls: integer(1, 1),
+  isFailure: fn<(error: unknown) => boolean>(
+    (error) => !isCancellationError(error),
+    'all but cancellation',
+  ),
+  store: made<CircuitBreakerStore>(
+    () => new InMemoryCircuitBreakerStore(),
+    'a new `InMemoryCircuitBreakerStore`',
+  ),
+  key: nameLike("the primitive's name"),
+});
+
 const ALLOWED: Admission = Object.freeze({ allowed: true, trial: false });
 // Admitted by a remote store's closed circuit with no failures: a success would change nothing, so
 // skip that round trip. (A failure recorded by another caller meanwhile is then not reset by this
@@ -79,26 +92,18 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
 
   constructor(inner: WorkflowPrimitive<I, O>, options: CircuitBreakerOptions = {}) {
     super(options);
-    const owner = 'CircuitBreakerPrimitive';
-    requirePrimitive(owner, 'inner', inner);
+    requirePrimitive('CircuitBreakerPrimitive', 'inner', inner);
+    const o = CIRCUIT_BREAKER_OPTIONS.resolve(options, this.name);
     this.inner = inner;
     this.#policy = Object.freeze({
-      failureThreshold: integerAtLeast(owner, 'failureThreshold', options.failureThreshold ?? 5, 1),
-      recoveryTimeoutMs: finiteAtLeast(
-        owner,
-        'recoveryTimeoutMs',
-        options.recoveryTimeoutMs ?? 60_000,
-        0,
-      ),
-      successThreshold: integerAtLeast(owner, 'successThreshold', options.successThreshold ?? 2, 1),
-      halfOpenMaxCalls: integerAtLeast(owner, 'halfOpenMaxCalls', options.halfOpenMaxCalls ?? 1, 1),
+      failureThreshold: o.failureThreshold,
+      recoveryTimeoutMs: o.recoveryTimeoutMs,
+      successThreshold: o.successThreshold,
+      halfOpenMaxCalls: o.halfOpenMaxCalls,
     });
-    this.#isFailure = options.isFailure ?? ((error) => !isCancellationError(error));
-    requireFunction(owner, 'isFailure', this.#isFailure);
-    this.#store = options.store ?? new InMemoryCircuitBreakerStore();
-    this.key = options.key ?? this.name;
-    if (typeof this.key !== 'string' || this.key.length === 0)
-      throw new TypeError(`${owner}: key must be a non-empty string`);
+    this.#isFailure = o.isFailure;
+    this.#store = o.store;
+    this.key = o.key;
   }
 
   /**
@@ -125,7 +130,12 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> {
-    return { ...this.#policy, key: this.key };
+    return CIRCUIT_BREAKER_OPTIONS.describe({
+      ...this.#policy,
+      isFailure: this.#isFailure,
+      store: this.#store,
+      key: this.key,
+    });
   }
 
   protected override describeChildren(): readonly DescribedChild[] {

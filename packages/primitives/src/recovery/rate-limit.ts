@@ -4,11 +4,14 @@ import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
 import { RateLimitExceededError } from '../errors/rate-limit-exceeded-error.js';
 import {
-  finiteAtLeast,
-  integerAtLeast,
-  positiveFinite,
-  requirePrimitive,
-} from '../internal/validate.js';
+  declareOptions,
+  integer,
+  made,
+  nameLike,
+  number,
+  type Resolved,
+} from '../internal/options.js';
+import { requirePrimitive } from '../internal/validate.js';
 import {
   InMemoryRateLimitStore,
   type RateLimitStore,
@@ -39,6 +42,17 @@ export interface RateLimitOptions extends PrimitiveOptions {
   key?: string | undefined;
 }
 
+/** The options of {@link RateLimitPrimitive}: checks, defaults and what `describe()` shows. */
+export const RATE_LIMIT_OPTIONS = declareOptions('RateLimitPrimitive', {
+  tokensPerInterval: integer(1),
+  intervalMs: number({ positive: true }),
+  maxWaitMs: number({ min: 0, infinite: true }, Number.POSITIVE_INFINITY, {
+    docDefault: '`Infinity`',
+  }),
+  store: made<RateLimitStore>(() => new InMemoryRateLimitStore(), 'a new `InMemoryRateLimitStore`'),
+  key: nameLike("the primitive's name"),
+});
+
 /**
  * Limits the call rate of `inner` with a token bucket: `tokensPerInterval` tokens every
  * `intervalMs`, bursts up to `tokensPerInterval`. Callers without a token wait their turn (in
@@ -55,31 +69,27 @@ export class RateLimitPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   readonly key: string;
   readonly #config: TokenBucketConfig;
   readonly #maxWaitMs: number;
+  readonly #options: Resolved<typeof RATE_LIMIT_OPTIONS.specs>;
   readonly #store: RateLimitStore;
 
   constructor(inner: WorkflowPrimitive<I, O>, options: RateLimitOptions) {
     super(options);
-    const owner = 'RateLimitPrimitive';
-    requirePrimitive(owner, 'inner', inner);
-    if (typeof options !== 'object' || options === null)
-      throw new TypeError(`${owner}: options are required`);
-    const tokens = integerAtLeast(owner, 'tokensPerInterval', options.tokensPerInterval, 1);
-    const intervalMs = positiveFinite(owner, 'intervalMs', options.intervalMs);
-    const maxWaitMs = options.maxWaitMs ?? Number.POSITIVE_INFINITY;
-    if (maxWaitMs !== Number.POSITIVE_INFINITY) finiteAtLeast(owner, 'maxWaitMs', maxWaitMs, 0);
+    requirePrimitive('RateLimitPrimitive', 'inner', inner);
+    if (options === undefined) throw new TypeError('RateLimitPrimitive: options are required');
+    const o = RATE_LIMIT_OPTIONS.resolve(options, this.name);
+    this.#options = o;
     this.inner = inner;
-    this.#config = Object.freeze({ capacity: tokens, refillPerMs: tokens / intervalMs });
-    this.#maxWaitMs = maxWaitMs;
-    this.#store = options.store ?? new InMemoryRateLimitStore();
-    this.key = options.key ?? this.name;
+    this.#config = Object.freeze({
+      capacity: o.tokensPerInterval,
+      refillPerMs: o.tokensPerInterval / o.intervalMs,
+    });
+    this.#maxWaitMs = o.maxWaitMs;
+    this.#store = o.store;
+    this.key = o.key;
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> {
-    return {
-      capacity: this.#config.capacity,
-      perSecond: Math.round(this.#config.refillPerMs * 1000 * 1000) / 1000,
-      key: this.key,
-    };
+    return RATE_LIMIT_OPTIONS.describe(this.#options);
   }
 
   protected override describeChildren(): readonly DescribedChild[] {

@@ -3,11 +3,14 @@ import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
 import {
-  finiteAtLeast,
-  integerAtLeast,
-  requireFunction,
-  requirePrimitive,
-} from '../internal/validate.js';
+  boolean,
+  declareOptions,
+  fn,
+  integer,
+  number,
+  type Resolved,
+} from '../internal/options.js';
+import { requirePrimitive } from '../internal/validate.js';
 
 /**
  * Options of {@link RetryPrimitive}.
@@ -75,65 +78,45 @@ function retryAfterOf(error: unknown): number | undefined {
  * // or: callModel.withRetry({ maxRetries: 2 })
  * ```
  */
+/** The options of {@link RetryPrimitive}: checks, defaults and what `describe()` shows. */
+export const RETRY_OPTIONS = declareOptions('RetryPrimitive', {
+  maxRetries: integer(0, 3),
+  initialDelayMs: number({ min: 0 }, 1000),
+  backoffMultiplier: number({ min: 1 }, 2),
+  maxDelayMs: number({ min: 0 }, 60_000),
+  jitter: boolean(true),
+  random: fn(Math.random, '`Math.random`'),
+  retryOn: fn<(error: unknown, attempt: number) => boolean>(
+    isRetryableError,
+    'all but cancellation and `CircuitOpenError`',
+  ),
+});
+
 export class RetryPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   override readonly type = 'retry';
   readonly inner: WorkflowPrimitive<I, O>;
   readonly maxRetries: number;
-  readonly #initialDelayMs: number;
-  readonly #backoffMultiplier: number;
-  readonly #maxDelayMs: number;
-  readonly #jitter: boolean;
-  readonly #random: () => number;
-  readonly #retryOn: (error: unknown, attempt: number) => boolean;
+  readonly #options: Resolved<typeof RETRY_OPTIONS.specs>;
 
   constructor(inner: WorkflowPrimitive<I, O>, options: RetryOptions = {}) {
     super(options);
-    const owner = 'RetryPrimitive';
-    requirePrimitive(owner, 'inner', inner);
+    requirePrimitive('RetryPrimitive', 'inner', inner);
     this.inner = inner;
-    this.maxRetries = integerAtLeast(owner, 'maxRetries', options.maxRetries ?? 3, 0);
-    this.#initialDelayMs = finiteAtLeast(
-      owner,
-      'initialDelayMs',
-      options.initialDelayMs ?? 1000,
-      0,
-    );
-    this.#backoffMultiplier = finiteAtLeast(
-      owner,
-      'backoffMultiplier',
-      options.backoffMultiplier ?? 2,
-      1,
-    );
-    this.#maxDelayMs = finiteAtLeast(owner, 'maxDelayMs', options.maxDelayMs ?? 60_000, 0);
-    if (options.jitter !== undefined && typeof options.jitter !== 'boolean') {
-      throw new TypeError(`${owner}: jitter must be a boolean`);
-    }
-    this.#jitter = options.jitter ?? true;
-    this.#random = options.random ?? Math.random;
-    requireFunction(owner, 'random', this.#random);
-    this.#retryOn = options.retryOn ?? isRetryableError;
-    requireFunction(owner, 'retryOn', this.#retryOn);
+    this.#options = RETRY_OPTIONS.resolve(options, this.name);
+    this.maxRetries = this.#options.maxRetries;
   }
 
   /** The delay before retry `retry` (1 = the first retry) after `error`, in ms. */
   delayFor(retry: number, error?: unknown): number {
     const serverDelay = retryAfterOf(error);
     if (serverDelay !== undefined) return serverDelay;
-    const computed = Math.min(
-      this.#initialDelayMs * this.#backoffMultiplier ** (retry - 1),
-      this.#maxDelayMs,
-    );
-    return this.#jitter ? computed * this.#random() : computed;
+    const o = this.#options;
+    const computed = Math.min(o.initialDelayMs * o.backoffMultiplier ** (retry - 1), o.maxDelayMs);
+    return o.jitter ? computed * o.random() : computed;
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> {
-    return {
-      maxRetries: this.maxRetries,
-      initialDelayMs: this.#initialDelayMs,
-      backoffMultiplier: this.#backoffMultiplier,
-      maxDelayMs: this.#maxDelayMs,
-      jitter: this.#jitter,
-    };
+    return RETRY_OPTIONS.describe(this.#options);
   }
 
   protected override describeChildren(): readonly DescribedChild[] {
@@ -147,7 +130,11 @@ export class RetryPrimitive<I, O> extends WorkflowPrimitive<I, O> {
       } catch (error) {
         // A spent budget stops retrying at once: the failure is reported as the budget running out.
         context.budget?.check(error);
-        if (attempt > this.maxRetries || context.isCancelled || !this.#retryOn(error, attempt))
+        if (
+          attempt > this.maxRetries ||
+          context.isCancelled ||
+          !this.#options.retryOn(error, attempt)
+        )
           throw error;
         const delayMs = this.delayFor(attempt, error);
         // A retry that would start after the deadline would only fail later: give up now.

@@ -3,7 +3,8 @@ import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
 import { TimeoutError } from '../errors/timeout-error.js';
-import { positiveFinite, requirePrimitive } from '../internal/validate.js';
+import { declareOptions, number, primitive } from '../internal/options.js';
+import { requirePrimitive } from '../internal/validate.js';
 
 /**
  * Options of {@link TimeoutPrimitive}.
@@ -19,6 +20,12 @@ export interface TimeoutOptions<I, O> extends PrimitiveOptions {
   /** Runs (with the caller's context) when the time is up, instead of rejecting. Default: none. */
   fallback?: WorkflowPrimitive<I, O> | undefined;
 }
+
+/** The options of {@link TimeoutPrimitive}: checks, defaults and what `describe()` shows. */
+export const TIMEOUT_OPTIONS = declareOptions('TimeoutPrimitive', {
+  timeoutMs: number({ positive: true }),
+  fallback: primitive<WorkflowPrimitive<never, unknown> | undefined>(false),
+});
 
 /**
  * Limits how long `inner` may take. When the time is up it aborts the inner step's signal (the
@@ -42,17 +49,15 @@ export class TimeoutPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   constructor(inner: WorkflowPrimitive<I, O>, options: TimeoutOptions<I, O>) {
     super(options);
     requirePrimitive('TimeoutPrimitive', 'inner', inner);
-    if (typeof options !== 'object' || options === null)
-      throw new TypeError('TimeoutPrimitive: options are required');
-    this.timeoutMs = positiveFinite('TimeoutPrimitive', 'timeoutMs', options.timeoutMs);
-    if (options.fallback !== undefined)
-      requirePrimitive('TimeoutPrimitive', 'fallback', options.fallback);
+    if (options === undefined) throw new TypeError('TimeoutPrimitive: options are required');
+    const o = TIMEOUT_OPTIONS.resolve(options, this.name);
     this.inner = inner;
-    this.#fallback = options.fallback;
+    this.timeoutMs = o.timeoutMs;
+    this.#fallback = o.fallback as WorkflowPrimitive<I, O> | undefined;
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> {
-    return { timeoutMs: this.timeoutMs };
+    return TIMEOUT_OPTIONS.describe({ timeoutMs: this.timeoutMs, fallback: this.#fallback });
   }
 
   protected override describeChildren(): readonly DescribedChild[] {
