@@ -103,6 +103,7 @@ export class AgentCoordinationPrimitive<I, O> extends WorkflowPrimitive<I, Coord
       agreementKey: options.agreementKey,
       minAgreement,
     });
+    this.adoptChildren();
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> {

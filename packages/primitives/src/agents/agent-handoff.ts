@@ -153,6 +153,7 @@ export class AgentHandoffPrimitive<I, O> extends WorkflowPrimitive<I, HandoffRes
       throw new TypeError(`${owner}: onHandoff must be a function`);
     this.strategy = strategy;
     this.#options = options;
+    this.adoptChildren();
   }
 
   /** Handoffs waiting (the `queued` strategy), oldest first. */

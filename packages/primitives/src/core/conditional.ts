@@ -49,6 +49,7 @@ export class ConditionalPrimitive<I, T, E = I> extends WorkflowPrimitive<I, T | 
     this.#predicate = predicate;
     this.#then = thenPrimitive;
     this.#else = elsePrimitive;
+    this.adoptChildren();
   }
 
   protected override describeChildren(): readonly DescribedChild[] {

@@ -25,7 +25,10 @@ export interface PrimitiveDescription {
  * ```
  */
 export interface DescribedChild {
+  /** Shown in `describe()` and the Mermaid graph. Default: none. */
   readonly label?: string | undefined;
+  /** The child's segment of its `path`. Default: the label (spaces as `-`), else `inner`. */
+  readonly segment?: string | undefined;
   readonly primitive: { describe(): PrimitiveDescription };
 }
 

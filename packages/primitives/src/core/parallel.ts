@@ -202,6 +202,7 @@ class Parallel<
     this.#concurrency = concurrency;
     this.#mode = mode;
     this.#options = options;
+    this.adoptChildren();
   }
 
   /**

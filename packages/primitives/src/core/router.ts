@@ -78,6 +78,8 @@ export class RouterPrimitive<
     this.routes = Object.freeze({ ...routes });
     this.#select = select;
     this.#default = options.default;
+    // A subclass (TierRouterPrimitive) adopts its own children once it has them.
+    if (new.target === RouterPrimitive) this.adoptChildren();
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> | undefined {

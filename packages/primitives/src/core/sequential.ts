@@ -66,6 +66,7 @@ export class SequentialPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     }
     this.steps = Object.freeze(flat);
     if (options?.name === undefined) anonymous.add(this);
+    this.adoptChildren();
   }
 
   protected async run(input: I, context: WorkflowContext): Promise<O> {

@@ -52,6 +52,11 @@ export abstract class WorkflowPrimitive<in I, out O> {
    */
   declare protected readonly variance: (input: I) => O;
 
+  // The place in the composition tree, set when a composite adopts this step (see `path`).
+  #path: string;
+  #segment = '';
+  #children: readonly WorkflowPrimitive<unknown, unknown>[] = NO_CHILDREN;
+
   static {
     Object.defineProperty(WorkflowPrimitive.prototype, PRIMITIVE_BRAND, { value: true });
   }
@@ -62,6 +67,42 @@ export abstract class WorkflowPrimitive<in I, out O> {
       throw new TypeError(`${new.target.name}: name must be a non-empty string`);
     }
     this.name = name ?? new.target.name;
+    this.#path = this.name;
+  }
+
+  /**
+   * This step's stable place in the composition tree: the root's name, then the segment each
+   * composite gives its child (`support-triage/2/fallback-1`). Computed when the tree is composed,
+   * never per call. A step used in several places has the path of the place composed last.
+   *
+   * @example
+   * ```ts
+   * const flow = sequential({ name: 'triage' }, clean, answer);
+   * answer.path; // 'triage/2'
+   * ```
+   */
+  get path(): string {
+    return this.#path;
+  }
+
+  /**
+   * Gives every child from `describeChildren()` its path under this step. Composite primitives
+   * call it at the end of their constructor.
+   */
+  protected adoptChildren(): void {
+    const children: WorkflowPrimitive<unknown, unknown>[] = [];
+    for (const { label, segment, primitive } of this.describeChildren()) {
+      if (!(primitive instanceof WorkflowPrimitive) || !(#path in primitive)) continue;
+      primitive.#place(this.#path, segment ?? label?.replaceAll(' ', '-') ?? 'inner');
+      children.push(primitive);
+    }
+    this.#children = children;
+  }
+
+  #place(parentPath: string, segment: string): void {
+    this.#segment = segment;
+    this.#path = `${parentPath}/${segment}`;
+    for (const child of this.#children) child.#place(this.#path, child.#segment);
   }
 
   /**
@@ -84,19 +125,24 @@ export abstract class WorkflowPrimitive<in I, out O> {
         return Promise.reject(error);
       }
     }
-    if (!hasAroundHooks()) {
-      return active === ctx
-        ? this.#invoke(input, ctx)
-        : runWithContext(ctx, () => this.#invoke(input, ctx));
-    }
+    return active === ctx
+      ? this.#intercept(input, ctx)
+      : runWithContext(ctx, () => this.#intercept(input, ctx));
+  }
+
+  /**
+   * The one place where a step's run can be intercepted: the registered `aroundExecute` hooks
+   * (spans, metrics, logs) today. A hook may run the step with a derived context, which is then
+   * current while the step runs. Journal replay and streaming plug in here too.
+   */
+  #intercept(input: I, ctx: WorkflowContext): Promise<O> {
+    if (!hasAroundHooks()) return this.#invoke(input, ctx);
     const info: ExecutionInfo = { primitive: this, input, context: ctx };
-    const hooked = () =>
-      runAroundHooks(info, (stepContext) =>
-        stepContext === ctx
-          ? this.#invoke(input, ctx)
-          : runWithContext(stepContext, () => this.#invoke(input, stepContext)),
-      );
-    return active === ctx ? hooked() : runWithContext(ctx, hooked);
+    return runAroundHooks(info, (stepContext) =>
+      stepContext === ctx
+        ? this.#invoke(input, ctx)
+        : runWithContext(stepContext, () => this.#invoke(input, stepContext)),
+    );
   }
 
   /**
@@ -241,3 +287,5 @@ export abstract class WorkflowPrimitive<in I, out O> {
     }
   }
 }
+
+const NO_CHILDREN: readonly never[] = Object.freeze([]);

@@ -120,6 +120,7 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
     this.#store =
       (o.store as CacheStore<O> | undefined) ?? new InMemoryCacheStore<O>({ maxSize: o.maxSize });
     this.#prefix = `${o.namespace}:`;
+    this.adoptChildren();
   }
 
   /** Hit and miss counts, evictions, size and hit rate. */

@@ -88,6 +88,7 @@ export class TierRouterPrimitive<
     }
     this.#guarded = guarded;
     this.#breakers = breakers;
+    this.adoptChildren();
   }
 
   /** The circuit breaker guarding a tier, if it has one. */

@@ -54,6 +54,7 @@ export class BulkheadPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     this.inner = inner;
     this.maxConcurrent = o.maxConcurrent;
     this.maxQueue = o.maxQueue;
+    this.adoptChildren();
   }
 
   /** Calls running now. */

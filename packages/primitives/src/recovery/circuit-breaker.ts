@@ -104,6 +104,7 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     this.#isFailure = o.isFailure;
     this.#store = o.store;
     this.key = o.key;
+    this.adoptChildren();
   }
 
   /**

@@ -165,6 +165,7 @@ class Compensation<I, O> extends WorkflowPrimitive<I, O> {
         throw new TypeError(`${owner}: steps[${i}].action must be a primitive or a function`);
       return { name: step.name, action, compensate: step.compensate };
     });
+    this.adoptChildren();
   }
 
   /** The step names, in order. */
@@ -175,6 +176,7 @@ class Compensation<I, O> extends WorkflowPrimitive<I, O> {
   protected override describeChildren(): readonly DescribedChild[] {
     return this.#steps.map((step) => ({
       label: `${step.name} (compensated)`,
+      segment: step.name,
       primitive: step.action,
     }));
   }

@@ -35,6 +35,7 @@ export class FallbackPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     for (const [i, f] of list.entries())
       requirePrimitive('FallbackPrimitive', `fallbacks[${i}]`, f);
     this.alternatives = Object.freeze([primary, ...list]);
+    this.adoptChildren();
   }
 
   protected override describeChildren(): readonly DescribedChild[] {

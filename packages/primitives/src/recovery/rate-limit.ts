@@ -86,6 +86,7 @@ export class RateLimitPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     this.#maxWaitMs = o.maxWaitMs;
     this.#store = o.store;
     this.key = o.key;
+    this.adoptChildren();
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> {

@@ -104,6 +104,7 @@ export class RetryPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     this.inner = inner;
     this.#options = RETRY_OPTIONS.resolve(options, this.name);
     this.maxRetries = this.#options.maxRetries;
+    this.adoptChildren();
   }
 
   /** The delay before retry `retry` (1 = the first retry) after `error`, in ms. */

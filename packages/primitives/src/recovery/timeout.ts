@@ -54,6 +54,7 @@ export class TimeoutPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     this.inner = inner;
     this.timeoutMs = o.timeoutMs;
     this.#fallback = o.fallback as WorkflowPrimitive<I, O> | undefined;
+    this.adoptChildren();
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> {
