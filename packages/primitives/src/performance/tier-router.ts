@@ -1,4 +1,5 @@
 import { isTtaError, type WorkflowContext } from '@tta/agent-context';
+import { CircuitBreakerPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { BranchInput } from '../core/parallel.js';
 import { RouterPrimitive } from '../core/router.js';
@@ -6,10 +7,7 @@ import type { AnyPrimitive, OutputOf, PrimitiveOptions } from '../core/types.js'
 import type { CircuitOpenError } from '../errors/circuit-open-error.js';
 import { RouteNotFoundError } from '../errors/route-not-found-error.js';
 import { requireFunction } from '../internal/validate.js';
-import {
-  type CircuitBreakerOptions,
-  CircuitBreakerPrimitive,
-} from '../recovery/circuit-breaker.js';
+import type { CircuitBreakerOptions } from '../recovery/circuit-breaker.js';
 
 /**
  * Options of {@link TierRouterPrimitive}.
