@@ -167,6 +167,17 @@ for (const file of [
     });
 }
 
+// A source file over ~300 lines says at its top why it is that long.
+for (const pkg of readdirSync(packagesDir)) {
+  for (const file of sourceFiles(join(packagesDir, pkg, 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    if (text.split('\n').length > 310 && !text.startsWith('//'))
+      violations.push(
+        `${relative(root, file)} is over 300 lines without a sentence at its top saying why`,
+      );
+  }
+}
+
 if (violations.length > 0) {
   console.error(
     `architecture: ${violations.length} violation(s) of docs/architecture.md\n${violations.join('\n')}`,

@@ -1,3 +1,5 @@
+// One file on purpose: a Budget's limits, its spending, its sub-budgets and its JSON form share
+// private state, and half of the length is the documentation of the public API.
 import { BudgetExceededError, type BudgetLimit } from './errors/budget-exceeded-error.js';
 import { InvalidContextError } from './errors/invalid-context-error.js';
 

@@ -1,3 +1,6 @@
+// The public face of the context: each concern lives in `context/` (data fields, trace fields,
+// cancellation, headers, JSON, value slots) and this class only delegates. Most of its length is
+// the documentation of the public API.
 import type { AbortScope } from './abort-scope.js';
 import type { Budget, Usage } from './budget.js';
 import { Cancellation, initialBudget } from './context/cancellation.js';

@@ -52,6 +52,7 @@ describe('a step knows its path in the composition tree', () => {
       ReturnType<typeof step>,
     ];
     const fan = parallel({ x, y }, { name: 'fan' });
+    expect(fan.path).toBe('fan');
     expect([x.path, y.path]).toEqual(['fan/x', 'fan/y']);
     new RouterPrimitive({ name: 'route', routes: { cheap, strong }, select: () => 'cheap' });
     expect(strong.path).toBe('route/strong');

@@ -9,45 +9,29 @@ import { WorkflowPrimitive } from '../classes.js';
 import { declareOptions, oneOf } from '../internal/options.js';
 import type { DescribedChild } from './describe.js';
 import { isWorkflowPrimitive } from './is-primitive.js';
-import type { AnyPrimitive, InputOf, OutputOf, PrimitiveOptions } from './types.js';
+import type {
+  BranchInput,
+  BranchOutputs,
+  ParallelBranches,
+  ParallelMode,
+  ParallelOptions,
+  ParallelOutput,
+  ParallelOutputs,
+  ParallelPrimitiveConstructor,
+} from './parallel-types.js';
+import type { AnyPrimitive } from './types.js';
 
-/**
- * `'all'`: fail fast, like `Promise.all`. `'allSettled'`: every outcome, like `Promise.allSettled`.
- *
- * @example
- * ```ts
- * const mode: ParallelMode = strict ? 'all' : 'allSettled';
- * ```
- */
-export type ParallelMode = 'all' | 'allSettled';
-
-/**
- * Branches: a list (output is a tuple in branch order) or a record (output has the same keys).
- *
- * @example
- * ```ts
- * const branches: ParallelBranches = [summarize, classify];
- * ```
- */
-export type ParallelBranches = readonly AnyPrimitive[] | { readonly [key: string]: AnyPrimitive };
-
-/**
- * Options of {@link ParallelPrimitive}.
- *
- * @example
- * ```ts
- * new ParallelPrimitive([a, b, c], { concurrency: 2, mode: 'allSettled' });
- * ```
- */
-export interface ParallelOptions<M extends ParallelMode = 'all'> extends PrimitiveOptions {
-  /** At most this many branches run at once; the rest start as others finish. Default: `Infinity`. */
-  concurrency?: number | undefined;
-  /**
-   * `'all'` (default): the first branch error rejects the parallel step and aborts the other
-   * branches' signals. `'allSettled'`: waits for every branch and returns per-branch outcomes.
-   */
-  mode?: M | undefined;
-}
+export type {
+  BranchInput,
+  BranchOutputs,
+  ParallelBranches,
+  ParallelMode,
+  ParallelOptions,
+  ParallelOutput,
+  ParallelOutputs,
+  ParallelPrimitiveConstructor,
+  SettledOutputs,
+} from './parallel-types.js';
 
 /** The options of {@link ParallelPrimitive}: checks, defaults and what `describe()` shows. */
 export const PARALLEL_OPTIONS = declareOptions('ParallelPrimitive', {
@@ -63,93 +47,6 @@ export const PARALLEL_OPTIONS = declareOptions('ParallelPrimitive', {
   },
   mode: oneOf<ParallelMode>(['all', 'allSettled'], 'all', { describe: 'if-set' }),
 });
-
-type TupleInput<B extends readonly unknown[]> = B extends readonly [infer H, ...infer R]
-  ? InputOf<H> & TupleInput<R>
-  : number extends B['length']
-    ? InputOf<B[number]>
-    : unknown;
-
-type RecordInput<B> = { [K in keyof B]: (input: InputOf<B[K]>) => void }[keyof B] extends (
-  input: infer X,
-) => void
-  ? X
-  : never;
-
-/**
- * The input every branch accepts (the intersection of the branches' inputs).
- *
- * @example
- * ```ts
- * type Input = BranchInput<[typeof summarize, typeof classify]>; // what both branches accept
- * ```
- */
-export type BranchInput<B> = B extends readonly unknown[] ? TupleInput<B> : RecordInput<B>;
-
-/**
- * The branches' outputs, in the shape of the branches (tuple or record).
- *
- * @example
- * ```ts
- * type Outputs = BranchOutputs<{ summary: typeof summarize }>; // { summary: Summary }
- * ```
- */
-export type BranchOutputs<B> = { -readonly [K in keyof B]: OutputOf<B[K]> };
-
-/**
- * Outcomes shaped like `Promise.allSettled`'s for outputs `O` (a tuple or a record).
- *
- * @example
- * ```ts
- * type Outcomes = SettledOutputs<[string, number]>;
- * ```
- */
-export type SettledOutputs<O> = { -readonly [K in keyof O]: PromiseSettledResult<O[K]> };
-
-/**
- * What a {@link ParallelPrimitive} with branch outputs `O` returns in mode `M`.
- *
- * @example
- * ```ts
- * type Result = ParallelOutput<[string, number], 'allSettled'>; // [PromiseSettledResult<string>, PromiseSettledResult<number>]
- * ```
- */
-export type ParallelOutput<O, M extends ParallelMode> = M extends 'allSettled'
-  ? SettledOutputs<O>
-  : O;
-
-/**
- * Branch outputs: a tuple (list branches) or a record (keyed branches).
- *
- * @example
- * ```ts
- * const outputs: ParallelOutputs = await fan.execute(input);
- * ```
- */
-export type ParallelOutputs = unknown[] | { [key: string]: unknown };
-
-/**
- * The constructor of {@link ParallelPrimitive}: infers the input (what every branch accepts) and
- * the outputs (tuple or record) from the branches.
- *
- * @example
- * ```ts
- * const both = new ParallelPrimitive({ summary: summarize, label: classify }); // output: { summary, label }
- * ```
- */
-export interface ParallelPrimitiveConstructor {
-  new <const B extends readonly AnyPrimitive[], M extends ParallelMode = 'all'>(
-    branches: B,
-    options?: ParallelOptions<M>,
-  ): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M>;
-  new <const B extends { readonly [key: string]: AnyPrimitive }, M extends ParallelMode = 'all'>(
-    branches: B,
-    options?: ParallelOptions<M>,
-  ): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M>;
-  readonly prototype: ParallelPrimitive<unknown, ParallelOutputs, ParallelMode>;
-  /** `self` with `branch` appended (what `WorkflowPrimitive.parallel()` builds). */
-  appendBranch(self: AnyPrimitive, branch: AnyPrimitive): AnyPrimitive;
-}
 
 /**
  * Runs branches concurrently on the same input, each with its own child context, and collects

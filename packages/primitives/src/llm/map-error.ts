@@ -1,10 +1,4 @@
-import {
-  LlmError,
-  LlmRateLimitError,
-  LlmRequestError,
-  LlmServerError,
-  LlmTimeoutError,
-} from './errors/llm-errors.js';
+import * as errors from './errors/llm-errors.js';
 
 type HeaderBag =
   | { get?(name: string): string | null }
@@ -46,22 +40,22 @@ export function retryAfterMs(headers: HeaderBag, now = Date.now()): number | und
  * try { await client.chat.completions.create(request); } catch (error) { throw toLlmError(error); }
  * ```
  */
-export function toLlmError(error: unknown): LlmError {
-  if (error instanceof LlmError) return error;
+export function toLlmError(error: unknown): errors.LlmError {
+  if (error instanceof errors.LlmError) return error;
   const e = error as { name?: unknown; status?: unknown; headers?: HeaderBag; message?: unknown };
   const message = typeof e?.message === 'string' ? e.message : String(error);
   const name = typeof e?.name === 'string' ? e.name : '';
   const status = typeof e?.status === 'number' ? e.status : undefined;
   if (name === 'APIConnectionTimeoutError')
-    return new LlmTimeoutError({ phase: 'request', timeoutMs: undefined }, { cause: error });
+    return new errors.LlmTimeoutError({ phase: 'request', timeoutMs: undefined }, { cause: error });
   if (status === 429)
-    return new LlmRateLimitError(
+    return new errors.LlmRateLimitError(
       { message, retryAfterMs: retryAfterMs(e.headers) },
       { cause: error },
     );
   if (status === 408)
-    return new LlmTimeoutError({ phase: 'request', timeoutMs: undefined }, { cause: error });
+    return new errors.LlmTimeoutError({ phase: 'request', timeoutMs: undefined }, { cause: error });
   if (status === undefined || status >= 500 || status === 409)
-    return new LlmServerError({ message, status }, { cause: error });
-  return new LlmRequestError({ message, status }, { cause: error });
+    return new errors.LlmServerError({ message, status }, { cause: error });
+  return new errors.LlmRequestError({ message, status }, { cause: error });
 }

@@ -1,3 +1,6 @@
+// Longer than most files because one class owns the whole model call: building the request
+// (memory, system prompt, budget), the plain and the streamed answer, and turning what the SDK
+// throws into typed errors. Each part is a private method of a few dozen lines.
 import {
   type ConversationMemory,
   toCancellationError,

@@ -1,11 +1,10 @@
-import {
-  applyOperation,
-  type CircuitOperation,
-  type CircuitOutcome,
-  type CircuitPolicy,
-  type CircuitSnapshot,
-  CLOSED,
+import type {
+  CircuitOperation,
+  CircuitOutcome,
+  CircuitPolicy,
+  CircuitSnapshot,
 } from './circuit-state.js';
+import { applyOperation, CLOSED } from './circuit-state.js';
 
 /**
  * Where circuit state lives. The in-memory store is the default; `RedisCircuitBreakerStore` (in

@@ -1,4 +1,11 @@
 import type { CircuitState } from '../hooks/events.js';
+import type {
+  Admission,
+  CircuitOperation,
+  CircuitPolicy,
+  CircuitSnapshot,
+  Transition,
+} from './circuit-state.js';
 
 // The circuit breaker's state machine as one table. `circuit-state.ts` evaluates it in
 // TypeScript and `redis/circuit-lua.ts` compiles it to the Lua that Redis runs, so the in-memory
@@ -158,3 +165,105 @@ export const CIRCUIT_RULES: readonly CircuitRule[] = [
     set: { inFlight: ['-', 'inFlight', 1] },
   },
 ];
+
+// --- The table compiled once into closures: what `applyOperation` runs. ---
+
+const ALLOWED: Admission = Object.freeze({ allowed: true, trial: false });
+const TRIAL: Admission = Object.freeze({ allowed: true, trial: true });
+// The fields of a snapshot (the rest of the variables are the policy's, and `now`).
+const SNAPSHOT_FIELDS = new Set(['failures', 'successes', 'inFlight', 'openedAt']);
+
+interface Env {
+  readonly s: CircuitSnapshot;
+  readonly policy: CircuitPolicy;
+  readonly now: number;
+}
+type Num = (env: Env) => number;
+
+function num(e: CircuitExpr): Num {
+  if (typeof e === 'number') return () => e;
+  if (typeof e === 'string') {
+    if (e === 'now') return (env) => env.now;
+    if (SNAPSHOT_FIELDS.has(e)) return (env) => env.s[e as keyof CircuitSnapshot] as number;
+    return (env) => env.policy[e as keyof CircuitPolicy];
+  }
+  const [operator, left, right] = e;
+  const [a, b] = [num(left), num(right)];
+  return operator === '+' ? (env) => a(env) + b(env) : (env) => a(env) - b(env);
+}
+
+function cond(c: CircuitCond | undefined): (env: Env) => boolean {
+  if (c === undefined) return () => true;
+  const [operator, left, right] = c;
+  const [a, b] = [num(left), num(right)];
+  if (operator === '<') return (env) => a(env) < b(env);
+  if (operator === '>') return (env) => a(env) > b(env);
+  return (env) => a(env) >= b(env);
+}
+
+function setter(set: CircuitSet | undefined): (env: Env) => CircuitSnapshot {
+  if (set === undefined) return (env) => env.s;
+  const field = (e: CircuitExpr | undefined, keep: keyof CircuitSnapshot): Num =>
+    e === undefined ? (env) => env.s[keep] as number : num(e);
+  const [failures, successes, inFlight, openedAt] = [
+    field(set.failures, 'failures'),
+    field(set.successes, 'successes'),
+    field(set.inFlight, 'inFlight'),
+    field(set.openedAt, 'openedAt'),
+  ];
+  const state = set.state;
+  return (env) => ({
+    state: state ?? env.s.state,
+    failures: failures(env),
+    successes: successes(env),
+    inFlight: inFlight(env),
+    openedAt: openedAt(env),
+  });
+}
+
+function result(r: CircuitRule['result']): (env: Env) => Admission {
+  if (r === undefined) return () => ALLOWED;
+  if (r === 'trial') return () => TRIAL;
+  const wait = num(r.retryAfterMs);
+  return (env) => ({ allowed: false, retryAfterMs: wait(env) });
+}
+
+interface CompiledRule {
+  readonly state: CircuitState;
+  readonly trial: boolean;
+  readonly when: (env: Env) => boolean;
+  readonly set: (env: Env) => CircuitSnapshot;
+  readonly result: (env: Env) => Admission;
+}
+
+const COMPILED: Record<CircuitOperation['kind'], CompiledRule[]> = {
+  admit: [],
+  success: [],
+  failure: [],
+  release: [],
+};
+for (const rule of CIRCUIT_RULES) {
+  COMPILED[rule.op].push({
+    state: rule.state,
+    trial: rule.trial === true,
+    when: cond(rule.when),
+    set: setter(rule.set),
+    result: result(rule.result),
+  });
+}
+
+/** Applies the first rule that matches `op` on `s`; none: nothing changes, the call is allowed. */
+export function evaluateRules(
+  s: CircuitSnapshot,
+  op: CircuitOperation,
+  policy: CircuitPolicy,
+  now: number,
+): Transition<Admission> {
+  const trial = op.kind !== 'admit' && op.trial;
+  const env: Env = { s, policy, now };
+  for (const rule of COMPILED[op.kind]) {
+    if (rule.state !== s.state || (rule.trial && !trial) || !rule.when(env)) continue;
+    return { next: rule.set(env), result: rule.result(env) };
+  }
+  return { next: s, result: ALLOWED };
+}

@@ -1,11 +1,5 @@
 import type { CircuitState } from '../hooks/events.js';
-import {
-  CIRCUIT_RULES,
-  type CircuitCond,
-  type CircuitExpr,
-  type CircuitRule,
-  type CircuitSet,
-} from './circuit-rules.js';
+import { evaluateRules } from './circuit-rules.js';
 
 /**
  * The stored state of one circuit. Plain JSON, so any store can keep it.
@@ -84,9 +78,6 @@ export type Admission =
   | { readonly allowed: true; readonly trial: boolean }
   | { readonly allowed: false; readonly retryAfterMs: number };
 
-const ALLOWED: Admission = Object.freeze({ allowed: true, trial: false });
-const TRIAL: Admission = Object.freeze({ allowed: true, trial: true });
-
 /**
  * Decides whether a call may start; moves open → half-open once the recovery time has passed.
  *
@@ -135,6 +126,15 @@ export function recordFailure(
 ): CircuitSnapshot {
   return applyOperation(s, { kind: 'failure', trial }, policy, now).next;
 }
+
+const ADMIT: CircuitOperation = Object.freeze({ kind: 'admit' });
+// Releasing a trial reads no threshold.
+const RELEASE_POLICY: CircuitPolicy = Object.freeze({
+  failureThreshold: 1,
+  recoveryTimeoutMs: 0,
+  successThreshold: 1,
+  halfOpenMaxCalls: 1,
+});
 
 /**
  * Frees a trial slot without judging the call (it ended in an error that is not a failure).
@@ -194,103 +194,8 @@ export function applyOperation(
   policy: CircuitPolicy,
   now: number,
 ): Transition<Admission> {
-  const trial = op.kind !== 'admit' && op.trial;
-  const env: Env = { s, policy, now };
-  for (const rule of COMPILED[op.kind]) {
-    if (rule.state !== s.state || (rule.trial && !trial) || !rule.when(env)) continue;
-    return { next: rule.set(env), result: rule.result(env) };
-  }
-  return { next: s, result: ALLOWED };
+  return evaluateRules(s, op, policy, now);
 }
-
-// --- The rule table (circuit-rules.ts), compiled once into closures. ---
-
-interface Env {
-  readonly s: CircuitSnapshot;
-  readonly policy: CircuitPolicy;
-  readonly now: number;
-}
-type Num = (env: Env) => number;
-
-function num(e: CircuitExpr): Num {
-  if (typeof e === 'number') return () => e;
-  if (typeof e === 'string') {
-    if (e === 'now') return (env) => env.now;
-    if (e in CLOSED) return (env) => env.s[e as keyof CircuitSnapshot] as number;
-    return (env) => env.policy[e as keyof CircuitPolicy];
-  }
-  const [operator, left, right] = e;
-  const [a, b] = [num(left), num(right)];
-  return operator === '+' ? (env) => a(env) + b(env) : (env) => a(env) - b(env);
-}
-
-function cond(c: CircuitCond | undefined): (env: Env) => boolean {
-  if (c === undefined) return () => true;
-  const [operator, left, right] = c;
-  const [a, b] = [num(left), num(right)];
-  if (operator === '<') return (env) => a(env) < b(env);
-  if (operator === '>') return (env) => a(env) > b(env);
-  return (env) => a(env) >= b(env);
-}
-
-function setter(set: CircuitSet | undefined): (env: Env) => CircuitSnapshot {
-  if (set === undefined) return (env) => env.s;
-  const field = (e: CircuitExpr | undefined, keep: keyof CircuitSnapshot): Num =>
-    e === undefined ? (env) => env.s[keep] as number : num(e);
-  const [failures, successes, inFlight, openedAt] = [
-    field(set.failures, 'failures'),
-    field(set.successes, 'successes'),
-    field(set.inFlight, 'inFlight'),
-    field(set.openedAt, 'openedAt'),
-  ];
-  const state = set.state;
-  return (env) => ({
-    state: state ?? env.s.state,
-    failures: failures(env),
-    successes: successes(env),
-    inFlight: inFlight(env),
-    openedAt: openedAt(env),
-  });
-}
-
-function result(r: CircuitRule['result']): (env: Env) => Admission {
-  if (r === undefined) return () => ALLOWED;
-  if (r === 'trial') return () => TRIAL;
-  const wait = num(r.retryAfterMs);
-  return (env) => ({ allowed: false, retryAfterMs: wait(env) });
-}
-
-interface CompiledRule {
-  readonly state: CircuitState;
-  readonly trial: boolean;
-  readonly when: (env: Env) => boolean;
-  readonly set: (env: Env) => CircuitSnapshot;
-  readonly result: (env: Env) => Admission;
-}
-
-const COMPILED: Record<CircuitOperation['kind'], CompiledRule[]> = {
-  admit: [],
-  success: [],
-  failure: [],
-  release: [],
-};
-for (const rule of CIRCUIT_RULES) {
-  COMPILED[rule.op].push({
-    state: rule.state,
-    trial: rule.trial === true,
-    when: cond(rule.when),
-    set: setter(rule.set),
-    result: result(rule.result),
-  });
-}
-const ADMIT: CircuitOperation = Object.freeze({ kind: 'admit' });
-// Releasing a trial reads no threshold.
-const RELEASE_POLICY: CircuitPolicy = Object.freeze({
-  failureThreshold: 1,
-  recoveryTimeoutMs: 0,
-  successThreshold: 1,
-  halfOpenMaxCalls: 1,
-});
 
 /**
  * True for a value shaped like a snapshot (for stores reading untrusted data).

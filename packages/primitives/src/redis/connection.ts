@@ -101,9 +101,25 @@ export interface RedisClockOption {
   clock?: RedisClock | undefined;
 }
 
-export function clockOption(owner: string, value: unknown): RedisClock {
+function clockOption(owner: string, value: unknown): RedisClock {
   const clock = value ?? 'server';
   if (clock !== 'server' && clock !== 'client')
     throw new TypeError(`${owner}: clock must be 'server' or 'client'`);
   return clock;
+}
+
+/** A connection for a store whose Lua reads the time. */
+export interface TimedRedisConnection extends RedisConnection {
+  /** The time argument for the Lua (`nowLua`): `'server'`, or the caller's `now`. */
+  time(now: number): number | 'server';
+}
+
+/** Connects a store whose state changes with time (its options: connection and clock). */
+export function connectTimed(
+  owner: string,
+  options: RedisStoreOptions & RedisClockOption,
+): TimedRedisConnection {
+  const connection = connect(owner, options);
+  const clock = clockOption(owner, options.clock);
+  return { ...connection, time: (now) => (clock === 'server' ? 'server' : now) };
 }

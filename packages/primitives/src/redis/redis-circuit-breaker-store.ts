@@ -7,14 +7,8 @@ import {
   CLOSED,
 } from '@tta/primitives';
 import { circuitRulesLua } from './circuit-lua.js';
-import {
-  clockOption,
-  connect,
-  type RedisClock,
-  type RedisClockOption,
-  type RedisConnection,
-  type RedisStoreOptions,
-} from './connection.js';
+import type { RedisClockOption, RedisStoreOptions, TimedRedisConnection } from './connection.js';
+import { connectTimed } from './connection.js';
 import { LuaScript, nowLua } from './lua-script.js';
 
 /**
@@ -76,12 +70,10 @@ function asState(value: unknown): CircuitState {
  * ```
  */
 export class RedisCircuitBreakerStore implements CircuitBreakerStore {
-  readonly #connection: RedisConnection;
-  readonly #clock: RedisClock;
+  readonly #connection: TimedRedisConnection;
 
   constructor(options: RedisCircuitBreakerStoreOptions) {
-    this.#connection = connect('RedisCircuitBreakerStore', options);
-    this.#clock = clockOption('RedisCircuitBreakerStore', options.clock);
+    this.#connection = connectTimed('RedisCircuitBreakerStore', options);
   }
 
   #key(key: string): string {
@@ -117,7 +109,7 @@ export class RedisCircuitBreakerStore implements CircuitBreakerStore {
         policy.recoveryTimeoutMs,
         policy.successThreshold,
         policy.halfOpenMaxCalls,
-        this.#clock === 'server' ? 'server' : now,
+        this.#connection.time(now),
       ],
     )) as [string, string, number, number, string, number];
     const [previous, next, allowed, isTrial, retryAfter, failures] = reply;

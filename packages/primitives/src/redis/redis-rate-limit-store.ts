@@ -1,11 +1,9 @@
 import type { RateLimitStore, TokenBucketConfig } from '@tta/primitives';
 import {
-  clockOption,
-  connect,
-  type RedisClock,
+  connectTimed,
   type RedisClockOption,
-  type RedisConnection,
   type RedisStoreOptions,
+  type TimedRedisConnection,
 } from './connection.js';
 import { LuaScript, nowLua } from './lua-script.js';
 
@@ -53,12 +51,10 @@ return tostring(wait)
  * ```
  */
 export class RedisRateLimitStore implements RateLimitStore {
-  readonly #connection: RedisConnection;
-  readonly #clock: RedisClock;
+  readonly #connection: TimedRedisConnection;
 
   constructor(options: RedisRateLimitStoreOptions) {
-    this.#connection = connect('RedisRateLimitStore', options);
-    this.#clock = clockOption('RedisRateLimitStore', options.clock);
+    this.#connection = connectTimed('RedisRateLimitStore', options);
   }
 
   #run(
@@ -70,7 +66,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     return BUCKET.run(
       this.#connection.client,
       [`${this.#connection.prefix}rate:${key}`],
-      [op, config.capacity, config.refillPerMs, this.#clock === 'server' ? 'server' : now],
+      [op, config.capacity, config.refillPerMs, this.#connection.time(now)],
     );
   }
 
