@@ -79,14 +79,30 @@ export class WorkflowContext {
   }
 
   constructor(init?: WorkflowContextInit);
-  // The second parameter is internal: derived contexts pass parts that are already valid.
-  constructor(init?: WorkflowContextInit, parts?: Parts) {
-    const p = parts ?? partsFromInit(init);
-    this.#data = p.data;
-    this.#trace = p.trace;
-    this.#cancel = p.cancel;
-    this.startTime = p.startTime;
-    this.#values = p.values;
+  // The parameters after `init` are internal: see below.
+  constructor(
+    init?: WorkflowContextInit,
+    data?: Data,
+    trace?: TraceFields,
+    cancel?: Cancellation,
+    startTime?: number,
+    values?: ValueNode,
+  ) {
+    if (data === undefined) {
+      const p = partsFromInit(init);
+      this.#data = p.data;
+      this.#trace = p.trace;
+      this.#cancel = p.cancel;
+      this.startTime = p.startTime;
+      this.#values = undefined;
+      return;
+    }
+    // Derived contexts pass parts that are already valid (positionally: this is a hot path).
+    this.#data = data;
+    this.#trace = trace as TraceFields;
+    this.#cancel = cancel as Cancellation;
+    this.startTime = startTime as number;
+    this.#values = values;
   }
 
   /** Same as `new WorkflowContext(init)`. */
@@ -220,17 +236,14 @@ export class WorkflowContext {
       throw new InvalidContextError({ field: 'overrides', reason: 'must be a plain object' });
     }
     const o = overrides ?? EMPTY_OVERRIDES;
-    return new (WorkflowContext as unknown as DerivingConstructor)(undefined, {
-      data: childData(this.#data, overrides as Readonly<Record<string, unknown>> | undefined),
-      trace: this.#trace.child(o),
-      cancel: this.#cancel.child(
-        optionalSignal(o.signal),
-        optionalTime('deadline', o.deadline),
-        o.budget,
-      ),
-      startTime: Date.now(),
-      values: this.#values,
-    });
+    return new (WorkflowContext as unknown as DerivingConstructor)(
+      undefined,
+      childData(this.#data, overrides as Readonly<Record<string, unknown>> | undefined),
+      this.#trace.child(o),
+      this.#cancel.child(optionalSignal(o.signal), optionalTime('deadline', o.deadline), o.budget),
+      Date.now(),
+      this.#values,
+    );
   }
 
   /**
@@ -286,13 +299,14 @@ export class WorkflowContext {
     cancel: Cancellation,
     values: ValueNode | undefined,
   ): WorkflowContext {
-    const derived = new (WorkflowContext as unknown as DerivingConstructor)(undefined, {
-      data: this.#data,
+    const derived = new (WorkflowContext as unknown as DerivingConstructor)(
+      undefined,
+      this.#data,
       trace,
       cancel,
-      startTime: this.startTime,
+      this.startTime,
       values,
-    });
+    );
     // Checkpoints are shared too: they describe the same unit of work.
     this.#checkpoints ??= [];
     derived.#checkpoints = this.#checkpoints;
@@ -347,7 +361,14 @@ export class WorkflowContext {
   }
 }
 
-type DerivingConstructor = new (init: undefined, parts: Parts) => WorkflowContext;
+type DerivingConstructor = new (
+  init: undefined,
+  data: Data,
+  trace: TraceFields,
+  cancel: Cancellation,
+  startTime: number,
+  values: ValueNode | undefined,
+) => WorkflowContext;
 
 const EMPTY_OVERRIDES: WorkflowContextOverrides = Object.freeze({});
 const NO_CHECKPOINTS: readonly Checkpoint[] = Object.freeze([]);
