@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { COORDINATION_OPTIONS } from '../src/agents/agent-coordination.js';
+import { HANDOFF_OPTIONS } from '../src/agents/agent-handoff.js';
+import { MEMORY_OPTIONS } from '../src/agents/agent-memory.js';
 import { PARALLEL_OPTIONS } from '../src/core/parallel.js';
 import type { OptionSpec, OptionsDeclaration } from '../src/internal/options.js';
+import { OPENAI_CHAT_OPTIONS } from '../src/llm/openai-chat.js';
 import { CACHE_OPTIONS } from '../src/performance/cache.js';
 import { BULKHEAD_OPTIONS } from '../src/recovery/bulkhead.js';
 import { CIRCUIT_BREAKER_OPTIONS } from '../src/recovery/circuit-breaker.js';
@@ -19,6 +23,10 @@ const documented: [OptionsDeclaration<Record<string, OptionSpec<unknown>>>, stri
   [RATE_LIMIT_OPTIONS, 'recovery.md', '## Rate limit'],
   [CACHE_OPTIONS, 'performance.md', '## Caching'],
   [PARALLEL_OPTIONS, 'concepts.md', '## Composition'],
+  [OPENAI_CHAT_OPTIONS, 'agents.md', '## Model calls: `OpenAIChatPrimitive`'],
+  [HANDOFF_OPTIONS, 'agents.md', '## Handoff: `AgentHandoffPrimitive`'],
+  [MEMORY_OPTIONS, 'agents.md', '## Memory: `AgentMemoryPrimitive`'],
+  [COORDINATION_OPTIONS, 'agents.md', '## Coordination: `AgentCoordinationPrimitive`'],
 ];
 
 function section(file: string, heading: string): string {
@@ -38,11 +46,16 @@ function expectedDefault(spec: OptionSpec<unknown>): string {
 }
 
 describe.each(documented)('%s options in the docs', (declaration, file, heading) => {
-  const rows = section(file, heading)
+  // The rows of the section's options table (the one whose header starts with "option").
+  const lines = section(file, heading)
     .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.startsWith('| `'))
-    .map((line) => line.split('|').map((cell) => cell.trim()));
+    .map((line) => line.trim());
+  const header = lines.findIndex((line) => /^\| option /.test(line));
+  const rows: string[][] = [];
+  for (const line of lines.slice(header + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(line.split('|').map((cell) => cell.trim()));
+  }
   it.each(Object.entries(declaration.specs))('%s: name and default', (name, spec) => {
     const row = rows.find((cells) => new RegExp(`^\`${name}[\`(]`).test(cells[1] ?? ''));
     expect(row, `${declaration.owner}.${name} in docs/${file}`).toBeDefined();

@@ -6,6 +6,17 @@ import {
   TimeoutError,
   WorkflowPrimitive,
 } from '@tta/primitives';
+import {
+  boolean,
+  declareOptions,
+  fn,
+  integer,
+  number,
+  oneOf,
+  optional,
+  type Resolved,
+} from '../internal/options.js';
+import { agentsOption } from './agents-option.js';
 import type {
   AgentOutcome,
   CoordinationResult,
@@ -42,6 +53,16 @@ export interface AgentCoordinationOptions<I, O> extends PrimitiveOptions {
   minAgreement?: number | undefined;
 }
 
+/** The options of {@link AgentCoordinationPrimitive}: checks, defaults and what `describe()` shows. */
+export const COORDINATION_OPTIONS = declareOptions('AgentCoordinationPrimitive', {
+  agents: agentsOption<WorkflowPrimitive<never, unknown>>(),
+  strategy: oneOf<CoordinationStrategy>(['aggregate', 'first', 'consensus'], 'aggregate'),
+  timeoutMs: optional(number({ positive: true }, undefined, { docDefault: 'none' })),
+  requireAllSuccess: { ...boolean(false), describe: 'if-set' },
+  agreementKey: optional(fn<(output: unknown) => string>(undefined, '`stableKey(output)`')),
+  minAgreement: optional(integer(1, undefined, { docDefault: 'a majority of all agents' })),
+});
+
 /**
  * Runs several agents concurrently on the same input, each in a child context (`agentId` = its
  * name). `aggregate` collects every outcome; `first` returns the first success and cancels the
@@ -62,55 +83,33 @@ export class AgentCoordinationPrimitive<I, O> extends WorkflowPrimitive<I, Coord
   override readonly type = 'agent-coordination';
   readonly strategy: CoordinationStrategy;
   readonly #agents: readonly [string, WorkflowPrimitive<I, O>][];
-  readonly #options: AgentCoordinationOptions<I, O>;
+  readonly #options: Resolved<typeof COORDINATION_OPTIONS.specs>;
   readonly #strategy: StrategyRunner<O>;
 
   constructor(options: AgentCoordinationOptions<I, O>) {
     super(options);
-    const owner = 'AgentCoordinationPrimitive';
-    if (typeof options !== 'object' || options === null)
-      throw new TypeError(`${owner}: options are required`);
-    const agents = Object.entries(options.agents ?? {});
-    if (agents.length === 0) throw new TypeError(`${owner}: agents must name at least one agent`);
-    for (const [name, agent] of agents) {
-      if (!isWorkflowPrimitive(agent))
-        throw new TypeError(`${owner}: agent "${name}" is not a primitive`);
-    }
-    const strategy = options.strategy ?? 'aggregate';
-    if (!Object.hasOwn(STRATEGIES, strategy))
-      throw new TypeError(
-        `${owner}: strategy must be one of ${Object.keys(STRATEGIES).join(', ')}`,
-      );
-    const { timeoutMs, minAgreement } = options;
-    if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-      throw new RangeError(`${owner}: timeoutMs must be a finite number > 0`);
-    }
-    if (
-      minAgreement !== undefined &&
-      !(Number.isInteger(minAgreement) && minAgreement >= 1 && minAgreement <= agents.length)
-    ) {
+    const o = COORDINATION_OPTIONS.resolve(options, this.name);
+    const agents = Object.entries(o.agents) as [string, WorkflowPrimitive<I, O>][];
+    const { strategy, minAgreement } = o;
+    if (minAgreement !== undefined && minAgreement > agents.length)
       throw new RangeError(
-        `${owner}: minAgreement must be an integer from 1 to the number of agents`,
+        'AgentCoordinationPrimitive: minAgreement must be an integer from 1 to the number of agents',
       );
-    }
     this.strategy = strategy;
     this.#agents = agents;
-    this.#options = options;
+    this.#options = o;
     this.#strategy = STRATEGIES[strategy]<O>({
       name: this.name,
       agentCount: agents.length,
-      requireAllSuccess: options.requireAllSuccess === true,
-      agreementKey: options.agreementKey,
+      requireAllSuccess: o.requireAllSuccess,
+      agreementKey: o.agreementKey as ((output: O) => string) | undefined,
       minAgreement,
     });
     this.adoptChildren();
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> {
-    return {
-      strategy: this.strategy,
-      ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
-    };
+    return COORDINATION_OPTIONS.describe(this.#options);
   }
 
   protected override describeChildren(): readonly DescribedChild[] {

@@ -5,6 +5,8 @@ import {
   type PrimitiveOptions,
   WorkflowPrimitive,
 } from '@tta/primitives';
+import { custom, declareOptions, fn, oneOf, optional, type Resolved } from '../internal/options.js';
+import { agentsOption } from './agents-option.js';
 
 /**
  * How a handoff happens: now, later (queued), or only when a condition holds.
@@ -99,7 +101,28 @@ export interface AgentHandoffOptions<I, O> extends PrimitiveOptions {
     | undefined;
 }
 
-const STRATEGIES = new Set<HandoffStrategy>(['immediate', 'queued', 'conditional']);
+/** The options of {@link AgentHandoffPrimitive}: checks, defaults and what `describe()` shows. */
+export const HANDOFF_OPTIONS = declareOptions('AgentHandoffPrimitive', {
+  agents: agentsOption<WorkflowPrimitive<never, unknown>>(),
+  to: {
+    check: (v: unknown, where: string) => {
+      if (typeof v !== 'string' && typeof v !== 'function')
+        throw new TypeError(`${where} must be a name or a function`);
+      return v as string | ((input: never, context: WorkflowContext) => string | Promise<string>);
+    },
+    docDefault: 'required',
+  },
+  strategy: oneOf<HandoffStrategy>(['immediate', 'queued', 'conditional'], 'immediate'),
+  condition: optional(fn<(input: never, context: WorkflowContext) => unknown>(undefined, 'none')),
+  reason: custom<string | ((input: never) => string)>((v, where) => {
+    if (typeof v !== 'string' && typeof v !== 'function')
+      throw new TypeError(`${where} must be a string or a function`);
+    return v as string | ((input: never) => string);
+  }, 'none'),
+  onHandoff: optional(
+    fn<(record: HandoffRecord, context: WorkflowContext) => unknown>(undefined, 'none'),
+  ),
+});
 
 /**
  * Hands a task from the current agent (`ctx.agentId`) to another. The handoff is recorded in the
@@ -120,39 +143,24 @@ export class AgentHandoffPrimitive<I, O> extends WorkflowPrimitive<I, HandoffRes
   override readonly type = 'agent-handoff';
   readonly strategy: HandoffStrategy;
   readonly #options: AgentHandoffOptions<I, O>;
+  readonly #resolved: Resolved<typeof HANDOFF_OPTIONS.specs>;
   readonly #queue: QueuedHandoff<I>[] = [];
 
   constructor(options: AgentHandoffOptions<I, O>) {
     super(options);
     const owner = 'AgentHandoffPrimitive';
-    if (typeof options !== 'object' || options === null)
-      throw new TypeError(`${owner}: options are required`);
-    const names = Object.keys(options.agents ?? {});
-    if (names.length === 0) throw new TypeError(`${owner}: agents must name at least one agent`);
-    for (const name of names) {
-      if (!isWorkflowPrimitive(options.agents[name]))
-        throw new TypeError(`${owner}: agent "${name}" is not a primitive`);
+    const o = HANDOFF_OPTIONS.resolve(options, this.name);
+    const names = Object.keys(o.agents);
+    if (typeof o.to === 'string' && !names.includes(o.to)) {
+      throw new TypeError(`${owner}: to "${o.to}" is not one of the agents (${names.join(', ')})`);
     }
-    if (typeof options.to === 'string' && !names.includes(options.to)) {
-      throw new TypeError(
-        `${owner}: to "${options.to}" is not one of the agents (${names.join(', ')})`,
-      );
-    }
-    if (typeof options.to !== 'string' && typeof options.to !== 'function')
-      throw new TypeError(`${owner}: to must be a name or a function`);
-    const strategy = options.strategy ?? 'immediate';
-    if (!STRATEGIES.has(strategy)) {
-      throw new TypeError(
-        `${owner}: strategy must be one of ${[...STRATEGIES].join(', ')} (got ${String(strategy)})`,
-      );
-    }
-    if (strategy === 'conditional' && typeof options.condition !== 'function') {
+    const strategy = o.strategy;
+    if (strategy === 'conditional' && o.condition === undefined) {
       throw new TypeError(`${owner}: the conditional strategy needs a condition function`);
     }
-    if (options.onHandoff !== undefined && typeof options.onHandoff !== 'function')
-      throw new TypeError(`${owner}: onHandoff must be a function`);
     this.strategy = strategy;
     this.#options = options;
+    this.#resolved = o;
     this.adoptChildren();
   }
 
@@ -188,10 +196,7 @@ export class AgentHandoffPrimitive<I, O> extends WorkflowPrimitive<I, HandoffRes
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> {
-    return {
-      strategy: this.strategy,
-      ...(typeof this.#options.to === 'string' ? { to: this.#options.to } : {}),
-    };
+    return HANDOFF_OPTIONS.describe(this.#resolved);
   }
 
   protected override describeChildren(): readonly DescribedChild[] {

@@ -5,6 +5,7 @@ import {
   type WorkflowContext,
 } from '@tta/agent-context';
 import { type PrimitiveOptions, WorkflowPrimitive } from '@tta/primitives';
+import { declareOptions, made, oneOf } from '../internal/options.js';
 
 /**
  * Whose memory: this workflow's, this session's, or everyone's.
@@ -78,7 +79,11 @@ export interface AgentMemoryOptions extends PrimitiveOptions {
   scope?: MemoryScope | undefined;
 }
 
-const SCOPES = new Set<MemoryScope>(['workflow', 'session', 'global']);
+/** The options of {@link AgentMemoryPrimitive}: checks, defaults and what `describe()` shows. */
+export const MEMORY_OPTIONS = declareOptions('AgentMemoryPrimitive', {
+  store: made<ContextStore>(() => new InMemoryStore(), 'a new `InMemoryStore`'),
+  scope: oneOf<MemoryScope>(['workflow', 'session', 'global'], 'session'),
+});
 
 function isEntry(value: unknown): value is MemoryEntry {
   const v = value as Partial<MemoryEntry> | null;
@@ -109,14 +114,16 @@ export class AgentMemoryPrimitive extends WorkflowPrimitive<AgentMemoryRequest, 
 
   constructor(options: AgentMemoryOptions = {}) {
     super(options);
-    const scope = options.scope ?? 'session';
-    if (!SCOPES.has(scope))
-      throw new TypeError(`AgentMemoryPrimitive: scope must be one of ${[...SCOPES].join(', ')}`);
-    if (options.store !== undefined && typeof options.store.keys !== 'function') {
+    const o = MEMORY_OPTIONS.resolve(options, this.name);
+    if (typeof o.store.keys !== 'function') {
       throw new TypeError('AgentMemoryPrimitive: store must be a ContextStore');
     }
-    this.scope = scope;
-    this.#store = options.store ?? new InMemoryStore();
+    this.scope = o.scope;
+    this.#store = o.store;
+  }
+
+  protected override describeOptions(): Record<string, string | number | boolean> {
+    return MEMORY_OPTIONS.describe({ store: this.#store, scope: this.scope });
   }
 
   #prefix(context: WorkflowContext): string {

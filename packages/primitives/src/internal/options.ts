@@ -216,3 +216,25 @@ export function optionalObject<T>(docDefault: string): OptionSpec<T | undefined>
 export function optional<T>(spec: OptionSpec<T>): OptionSpec<T | undefined> {
   return { ...spec, default: { value: undefined } };
 }
+
+/** A non-empty string (required without a default). */
+export function text(value?: string, extra?: Extra<string>): OptionSpec<string> {
+  return {
+    check: (v, where) => {
+      if (typeof v !== 'string' || v.length === 0)
+        throw new TypeError(`${where} must be a non-empty string`);
+      return v;
+    },
+    ...withDefault(value),
+    ...extra,
+  };
+}
+
+/** Checked by a function of the caller's (for shapes the builders above do not cover). */
+export function custom<T>(
+  check: (value: unknown, where: string) => T,
+  docDefault: string,
+  extra?: Extra<T>,
+): OptionSpec<T | undefined> {
+  return { check, default: { value: undefined }, docDefault, describe: false, ...extra };
+}

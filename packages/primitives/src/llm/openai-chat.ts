@@ -9,6 +9,17 @@ import {
 } from '@tta/agent-context';
 import { type PrimitiveOptions, reportLlmCall, WorkflowPrimitive } from '@tta/primitives';
 import OpenAI from 'openai';
+import {
+  boolean,
+  custom,
+  declareOptions,
+  fn,
+  number,
+  optional,
+  optionalObject,
+  type Resolved,
+  text,
+} from '../internal/options.js';
 import { LlmTimeoutError } from './errors/llm-errors.js';
 import { toLlmError } from './map-error.js';
 
@@ -129,10 +140,37 @@ function messagesOf(input: ChatInput): ChatMessage[] {
   return list as ChatMessage[];
 }
 
-function positive(owner: string, option: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value > 0))
-    throw new RangeError(`${owner}: ${option} must be a finite number > 0`);
-}
+const quiet = { describe: false } as const;
+const timeLimit = (docDefault: string) =>
+  optional(number({ positive: true }, undefined, { docDefault, describe: false }));
+
+/** The options of {@link OpenAIChatPrimitive}: checks, defaults and what `describe()` shows. */
+export const OPENAI_CHAT_OPTIONS = declareOptions('OpenAIChatPrimitive', {
+  model: text(),
+  client: optionalObject<OpenAI>("made from `baseURL` / `apiKey` with the SDK's retries off"),
+  baseURL: optional(text(undefined, { docDefault: '`OPENAI_BASE_URL`', ...quiet })),
+  apiKey: optional(text(undefined, { docDefault: '`OPENAI_API_KEY`', ...quiet })),
+  system: optional(text(undefined, { docDefault: 'none', ...quiet })),
+  memory: optionalObject<ConversationMemory>('none'),
+  params: optionalObject<Record<string, unknown>>('none'),
+  stream: boolean(false),
+  onToken: optional(fn<(text: string) => void>(undefined, 'none')),
+  firstTokenTimeoutMs: timeLimit('none'),
+  stallTimeoutMs: timeLimit('none'),
+  requestTimeoutMs: timeLimit("the client's"),
+  pricing: custom<ModelPricing>((v, where) => {
+    const p = v as Partial<ModelPricing> | null;
+    if (
+      typeof p !== 'object' ||
+      p === null ||
+      !((p.inputPerMillion ?? -1) >= 0) ||
+      !((p.outputPerMillion ?? -1) >= 0)
+    )
+      throw new RangeError(`${where} must be numbers >= 0`);
+    return p as ModelPricing;
+  }, 'none'),
+  provider: text('openai', quiet),
+});
 
 /**
  * A chat completion from OpenAI or any OpenAI-compatible server (Ollama, vLLM, LM Studio, …), on
@@ -152,35 +190,25 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
   override readonly type = 'llm';
   readonly model: string;
   readonly client: OpenAI;
-  readonly #options: OpenAIChatOptions;
+  readonly #options: Resolved<typeof OPENAI_CHAT_OPTIONS.specs>;
 
   constructor(options: OpenAIChatOptions) {
     super(options);
-    const owner = 'OpenAIChatPrimitive';
-    if (typeof options?.model !== 'string' || options.model.length === 0)
-      throw new TypeError(`${owner}: model must be a non-empty string`);
-    positive(owner, 'firstTokenTimeoutMs', options.firstTokenTimeoutMs);
-    positive(owner, 'stallTimeoutMs', options.stallTimeoutMs);
-    positive(owner, 'requestTimeoutMs', options.requestTimeoutMs);
-    if (options.pricing !== undefined) {
-      const { inputPerMillion, outputPerMillion } = options.pricing;
-      if (!(inputPerMillion >= 0) || !(outputPerMillion >= 0))
-        throw new RangeError(`${owner}: pricing must be numbers >= 0`);
-    }
-    this.model = options.model;
+    const o = OPENAI_CHAT_OPTIONS.resolve(options, this.name);
+    this.model = o.model;
     this.client =
-      options.client ??
+      o.client ??
       new OpenAI({
-        baseURL: options.baseURL ?? process.env.OPENAI_BASE_URL,
-        apiKey: options.apiKey ?? process.env.OPENAI_API_KEY ?? 'not-needed',
+        baseURL: o.baseURL ?? process.env.OPENAI_BASE_URL,
+        apiKey: o.apiKey ?? process.env.OPENAI_API_KEY ?? 'not-needed',
         // Retries belong to RetryPrimitive, where they are visible, budgeted and cancellable.
         maxRetries: 0,
       });
-    this.#options = options;
+    this.#options = o;
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> {
-    return { model: this.model, stream: this.#options.stream === true };
+    return OPENAI_CHAT_OPTIONS.describe(this.#options);
   }
 
   protected async run(input: ChatInput, context: WorkflowContext): Promise<ChatOutput> {
@@ -198,10 +226,9 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
     }
     if (system !== undefined) messages = [{ role: 'system', content: system }, ...messages];
 
-    const output =
-      this.#options.stream === true
-        ? await this.#stream(messages, context)
-        : await this.#complete(messages, context);
+    const output = this.#options.stream
+      ? await this.#stream(messages, context)
+      : await this.#complete(messages, context);
     const { pricing } = this.#options;
     const costUsd =
       pricing === undefined
@@ -216,7 +243,7 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
       model: this.model,
     });
     reportLlmCall({
-      provider: this.#options.provider ?? 'openai',
+      provider: this.#options.provider,
       model: this.model,
       responseModel: output.model,
       inputTokens: output.usage.inputTokens,
