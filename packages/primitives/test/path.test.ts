@@ -83,3 +83,38 @@ describe('a step knows its path in the composition tree', () => {
     ).toBeDefined();
   });
 });
+
+describe('the path in docs/concepts.md', () => {
+  it('is what the first workflow gives its second model', async () => {
+    const { CachePrimitive, FallbackPrimitive, RetryPrimitive, TimeoutPrimitive } = await import(
+      '../src/index.js'
+    );
+    const [validate, gpt4o, llama3, format] = ['validate', 'gpt-4o', 'llama-3', 'format'].map(
+      step,
+    ) as [
+      ReturnType<typeof step>,
+      ReturnType<typeof step>,
+      ReturnType<typeof step>,
+      ReturnType<typeof step>,
+    ];
+    sequential(
+      { name: 'first-workflow' },
+      validate,
+      new CachePrimitive(
+        new TimeoutPrimitive(
+          new RetryPrimitive(
+            new FallbackPrimitive(gpt4o.withCircuitBreaker({ name: 'breaker' }), llama3, {
+              name: 'two-models',
+            }),
+            { maxRetries: 2, initialDelayMs: 200 },
+          ),
+          { timeoutMs: 15_000 },
+        ),
+        { ttlMs: 600_000 },
+      ),
+      format,
+    );
+    expect(llama3.path).toBe('first-workflow/2/inner/inner/inner/fallback-1');
+    expect(gpt4o.path).toBe('first-workflow/2/inner/inner/inner/primary/inner');
+  });
+});
