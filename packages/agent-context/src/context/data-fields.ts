@@ -76,19 +76,30 @@ const INDEX = new Map<string, number>([
   ...RECORD_KEYS.map((k, i) => [k, i] as const),
 ]);
 
-/** A context's data: identifiers (shared while unchanged) and records (one copy per context). */
+/**
+ * A context's data: identifiers (shared while unchanged) and records (one copy per context). A
+ * record slot is `undefined` while the record is empty and unread: it is made (`{}`) on first
+ * read, so a child of a context with empty records allocates none of them. That is exact: a
+ * child's record is a copy of the parent's as it was when the child was made.
+ */
 export interface Data {
   readonly ids: readonly (string | undefined)[];
-  readonly records: readonly Record<string, unknown>[];
+  readonly records: (Record<string, unknown> | undefined)[];
 }
+
+function isEmpty(record: Record<string, unknown>): boolean {
+  for (const _ in record) return false;
+  return true;
+}
+
+// Not frozen: slicing a frozen array takes a slow path in V8.
+const NO_RECORDS: readonly undefined[] = RECORD_KEYS.map(() => undefined);
 
 const NO_IDS: readonly undefined[] = Object.freeze(ID_KEYS.map(() => undefined));
 
 /** The data of a context created without any: no ids, empty records. */
 export function emptyData(): Data {
-  const records = new Array<Record<string, unknown>>(RECORD_KEYS.length);
-  for (let i = 0; i < records.length; i++) records[i] = {};
-  return { ids: NO_IDS, records };
+  return { ids: NO_IDS, records: NO_RECORDS.slice() };
 }
 
 /** Validates the data fields of an init object (unknown keys are left to the caller). */
@@ -128,7 +139,7 @@ export function childData(
         if (ids === parent.ids) ids = [...parent.ids];
         (ids as (string | undefined)[])[index] = optionalString(key, value);
       } else {
-        Object.assign(records[index] as object, spec.validate(key, value));
+        records[index] = Object.assign(records[index] ?? {}, spec.validate(key, value));
       }
     }
   }
@@ -156,7 +167,9 @@ export function defineDataGetters(target: object, read: (self: object) => Data):
     });
   for (const [i, key] of RECORD_KEYS.entries())
     define(key, function (this: object) {
-      return read(this).records[i];
+      const records = read(this).records;
+      // Made on first read (see Data); shared by the contexts derived from this one.
+      return records[i] ?? (records[i] = {});
     });
 }
 

@@ -11,6 +11,8 @@ const CORRELATION_ID = /^[\x21-\x7e]{1,256}$/;
  */
 export class TraceFields {
   #correlationId: string | undefined;
+  // Untraced children without overrides are all alike: they share one (immutable) object.
+  #plainChild: TraceFields | undefined;
 
   constructor(
     correlationId: string | undefined,
@@ -59,7 +61,14 @@ export class TraceFields {
     parentSpanId?: unknown;
     traceFlags?: unknown;
   }): TraceFields {
-    return new TraceFields(
+    const plain =
+      this.traceId === undefined &&
+      o.causationId === undefined &&
+      o.spanId === undefined &&
+      o.parentSpanId === undefined &&
+      o.traceFlags === undefined;
+    if (plain && this.#plainChild !== undefined) return this.#plainChild;
+    const child = new TraceFields(
       this.correlationId,
       o.causationId === undefined
         ? this.correlationId
@@ -73,6 +82,8 @@ export class TraceFields {
       o.parentSpanId === undefined ? this.spanId : optionalSpanId('parentSpanId', o.parentSpanId),
       o.traceFlags === undefined ? this.traceFlags : traceFlags(o.traceFlags),
     );
+    if (plain) this.#plainChild = child;
+    return child;
   }
 
   /** The same request with other trace ids (a tracing hook's real span). */
