@@ -125,18 +125,24 @@ export abstract class WorkflowPrimitive<in I, out O> {
         return Promise.reject(error);
       }
     }
+    // Without hooks the step runs directly: no extra frame (error stacks are captured per frame).
+    if (!hasAroundHooks()) {
+      return active === ctx
+        ? this.#invoke(input, ctx)
+        : runWithContext(ctx, () => this.#invoke(input, ctx));
+    }
     return active === ctx
       ? this.#intercept(input, ctx)
       : runWithContext(ctx, () => this.#intercept(input, ctx));
   }
 
   /**
-   * The one place where a step's run can be intercepted: the registered `aroundExecute` hooks
-   * (spans, metrics, logs) today. A hook may run the step with a derived context, which is then
-   * current while the step runs. Journal replay and streaming plug in here too.
+   * The one place where a step's run can be intercepted (when anything intercepts): the
+   * registered `aroundExecute` hooks (spans, metrics, logs) today. A hook may run the step with a
+   * derived context, which is then current while the step runs. Journal replay and streaming
+   * plug in here too.
    */
   #intercept(input: I, ctx: WorkflowContext): Promise<O> {
-    if (!hasAroundHooks()) return this.#invoke(input, ctx);
     const info: ExecutionInfo = { primitive: this, input, context: ctx };
     return runAroundHooks(info, (stepContext) =>
       stepContext === ctx
