@@ -76,3 +76,24 @@ describe('typed value slots', () => {
     expect(ctx.getValue(A)).toBe(1); // withValue never changes the original
   });
 });
+
+describe('records made on first read', () => {
+  it("a child's record is the parent's as it was when the child was made", () => {
+    const parent = WorkflowContext.create();
+    const child = parent.child();
+    parent.state.step = 1; // after the child was made
+    expect(child.state).toEqual({});
+    const later = parent.child();
+    expect(later.state).toEqual({ step: 1 });
+    later.state.step = 2;
+    expect(parent.state).toEqual({ step: 1 });
+  });
+
+  it('derived contexts share the record made on first read', () => {
+    const ctx = WorkflowContext.create().child();
+    const derived = ctx.withCancellation({});
+    derived.metadata.seen = true; // first read happens on the derived context
+    expect(ctx.metadata).toEqual({ seen: true });
+    expect(ctx.toJSON().metadata).toEqual({ seen: true });
+  });
+});

@@ -25,19 +25,18 @@ export {
 } from './core/describe.js';
 export { isWorkflowPrimitive } from './core/is-primitive.js';
 export { LambdaPrimitive, lambda, type StepFunction } from './core/lambda.js';
-export {
-  type BranchInput,
-  type BranchOutputs,
-  type ParallelBranches,
-  type ParallelMode,
-  type ParallelOptions,
-  type ParallelOutput,
-  type ParallelOutputs,
-  ParallelPrimitive,
-  type ParallelPrimitiveConstructor,
-  parallel,
-  type SettledOutputs,
-} from './core/parallel.js';
+export { ParallelPrimitive, parallel } from './core/parallel.js';
+export type {
+  BranchInput,
+  BranchOutputs,
+  ParallelBranches,
+  ParallelMode,
+  ParallelOptions,
+  ParallelOutput,
+  ParallelOutputs,
+  ParallelPrimitiveConstructor,
+  SettledOutputs,
+} from './core/parallel-types.js';
 export { type RouteKey, type RouterOptions, RouterPrimitive } from './core/router.js';
 export { type SequenceChain, SequentialPrimitive, sequential } from './core/sequential.js';
 export type { AnyPrimitive, InputOf, OutputOf, Policy, PrimitiveOptions } from './core/types.js';

@@ -126,8 +126,11 @@ export function childData(
   parent: Data,
   overrides: Readonly<Record<string, unknown>> | undefined,
 ): Data {
-  const records = new Array<Record<string, unknown>>(RECORD_SPECS.length);
-  for (let i = 0; i < records.length; i++) records[i] = { ...parent.records[i] };
+  const records = NO_RECORDS.slice() as (Record<string, unknown> | undefined)[];
+  for (let i = 0; i < records.length; i++) {
+    const record = parent.records[i];
+    if (record !== undefined && !isEmpty(record)) records[i] = { ...record };
+  }
   let ids = parent.ids;
   if (overrides !== undefined) {
     for (const key in overrides) {
@@ -169,7 +172,12 @@ export function defineDataGetters(target: object, read: (self: object) => Data):
     define(key, function (this: object) {
       const records = read(this).records;
       // Made on first read (see Data); shared by the contexts derived from this one.
-      return records[i] ?? (records[i] = {});
+      let record = records[i];
+      if (record === undefined) {
+        record = {};
+        records[i] = record;
+      }
+      return record;
     });
 }
 

@@ -21,18 +21,6 @@ import type {
 } from './parallel-types.js';
 import type { AnyPrimitive } from './types.js';
 
-export type {
-  BranchInput,
-  BranchOutputs,
-  ParallelBranches,
-  ParallelMode,
-  ParallelOptions,
-  ParallelOutput,
-  ParallelOutputs,
-  ParallelPrimitiveConstructor,
-  SettledOutputs,
-} from './parallel-types.js';
-
 /** The options of {@link ParallelPrimitive}: checks, defaults and what `describe()` shows. */
 export const PARALLEL_OPTIONS = declareOptions('ParallelPrimitive', {
   concurrency: {

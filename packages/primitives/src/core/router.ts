@@ -3,7 +3,7 @@ import { WorkflowPrimitive } from '../classes.js';
 import { RouteNotFoundError } from '../errors/route-not-found-error.js';
 import type { DescribedChild } from './describe.js';
 import { isWorkflowPrimitive } from './is-primitive.js';
-import type { BranchInput } from './parallel.js';
+import type { BranchInput } from './parallel-types.js';
 import type { AnyPrimitive, OutputOf, PrimitiveOptions } from './types.js';
 
 /**

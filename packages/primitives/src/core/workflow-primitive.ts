@@ -23,7 +23,8 @@ import {
   type PrimitiveDescription,
 } from './describe.js';
 import { isWorkflowPrimitive, PRIMITIVE_BRAND } from './is-primitive.js';
-import type { ParallelPrimitive as Parallel, ParallelMode } from './parallel.js';
+import type { ParallelPrimitive as Parallel } from './parallel.js';
+import type { ParallelMode } from './parallel-types.js';
 import type { AnyPrimitive, Policy, PrimitiveOptions } from './types.js';
 
 /**

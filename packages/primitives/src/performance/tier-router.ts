@@ -1,7 +1,7 @@
 import { isTtaError, type WorkflowContext } from '@tta/agent-context';
 import { CircuitBreakerPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
-import type { BranchInput } from '../core/parallel.js';
+import type { BranchInput } from '../core/parallel-types.js';
 import { RouterPrimitive } from '../core/router.js';
 import type { AnyPrimitive, OutputOf, PrimitiveOptions } from '../core/types.js';
 import type { CircuitOpenError } from '../errors/circuit-open-error.js';
