@@ -38,7 +38,12 @@ export type {
   SettledOutputs,
 } from './core/parallel-types.js';
 export { type RouteKey, type RouterOptions, RouterPrimitive } from './core/router.js';
-export { type SequenceChain, SequentialPrimitive, sequential } from './core/sequential.js';
+export {
+  type SequenceChain,
+  SequentialPrimitive,
+  type SequentialPrimitiveConstructor,
+  sequential,
+} from './core/sequential.js';
 export type { AnyPrimitive, InputOf, OutputOf, Policy, PrimitiveOptions } from './core/types.js';
 
 export { BulkheadRejectedError } from './errors/bulkhead-rejected-error.js';

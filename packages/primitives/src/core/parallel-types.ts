@@ -41,8 +41,9 @@ export interface ParallelOptions<M extends ParallelMode = 'all'> extends Primiti
   mode?: M | undefined;
 }
 
+// A `never` branch (only a cast makes one) constrains nothing.
 type TupleInput<B extends readonly unknown[]> = B extends readonly [infer H, ...infer R]
-  ? InputOf<H> & TupleInput<R>
+  ? ([H] extends [never] ? unknown : InputOf<H>) & TupleInput<R>
   : number extends B['length']
     ? InputOf<B[number]>
     : unknown;
@@ -62,6 +63,21 @@ type RecordInput<B> = { [K in keyof B]: (input: InputOf<B[K]>) => void }[keyof B
  * ```
  */
 export type BranchInput<B> = B extends readonly unknown[] ? TupleInput<B> : RecordInput<B>;
+
+/**
+ * Checks that the branches can take one input: when their inputs have nothing in common (a
+ * string branch beside a number branch), every branch is flagged with the reason.
+ *
+ * @example
+ * ```ts
+ * parallel(countWords, double); // error: the branches take inputs with nothing in common
+ * ```
+ */
+export type CompatibleInputs<B> = [BranchInput<B>] extends [never]
+  ? { readonly [K in keyof B]: 'the branches take inputs with nothing in common' } & {
+      readonly error: 'the branches take inputs with nothing in common';
+    }
+  : unknown;
 
 /**
  * The branches' outputs, in the shape of the branches (tuple or record).
@@ -116,11 +132,11 @@ export type ParallelOutputs = unknown[] | { [key: string]: unknown };
  */
 export interface ParallelPrimitiveConstructor {
   new <const B extends readonly AnyPrimitive[], M extends ParallelMode = 'all'>(
-    branches: B,
+    branches: B & CompatibleInputs<B>,
     options?: ParallelOptions<M>,
   ): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M>;
   new <const B extends { readonly [key: string]: AnyPrimitive }, M extends ParallelMode = 'all'>(
-    branches: B,
+    branches: B & CompatibleInputs<B>,
     options?: ParallelOptions<M>,
   ): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M>;
   readonly prototype: ParallelPrimitive<unknown, ParallelOutputs, ParallelMode>;

@@ -12,6 +12,7 @@ import { isWorkflowPrimitive } from './is-primitive.js';
 import type {
   BranchInput,
   BranchOutputs,
+  CompatibleInputs,
   ParallelBranches,
   ParallelMode,
   ParallelOptions,
@@ -208,14 +209,21 @@ export const ParallelPrimitive = Parallel as unknown as ParallelPrimitiveConstru
  * const named = parallel({ summary: summarize, label: classify }); // output: { summary, label }
  * ```
  */
+export function parallel<I, O>(...branches: WorkflowPrimitive<I, O>[]): ParallelPrimitive<I, O[]>;
+export function parallel<
+  const B extends readonly [AnyPrimitive, ...AnyPrimitive[]],
+  M extends ParallelMode = 'all',
+>(
+  ...args: [...branches: B, options: ParallelOptions<M> & CompatibleInputs<B>]
+): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M>;
 export function parallel<const B extends readonly [AnyPrimitive, ...AnyPrimitive[]]>(
-  ...branches: B
+  ...branches: B & CompatibleInputs<B>
 ): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>>;
 export function parallel<
   const B extends { readonly [key: string]: AnyPrimitive },
   M extends ParallelMode = 'all',
 >(
-  branches: B,
+  branches: B & CompatibleInputs<B>,
   options?: ParallelOptions<M>,
 ): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M>;
 export function parallel(...args: unknown[]): AnyPrimitive {
@@ -228,5 +236,9 @@ export function parallel(...args: unknown[]): AnyPrimitive {
   ) {
     return new Parallel(first as ParallelBranches, second as ParallelOptions<ParallelMode>);
   }
+  // Branches, then (optionally) an options object last.
+  const last = args.at(-1);
+  if (args.length > 1 && !isWorkflowPrimitive(last) && typeof last === 'object' && last !== null)
+    return new Parallel(args.slice(0, -1) as AnyPrimitive[], last as ParallelOptions<ParallelMode>);
   return new Parallel(args as AnyPrimitive[]);
 }

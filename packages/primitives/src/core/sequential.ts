@@ -26,6 +26,10 @@ export type SequenceChain<
 
 type Last<S extends readonly unknown[]> = S extends readonly [...unknown[], infer L] ? L : never;
 
+declare const explicit: unique symbol;
+/** The default of a type parameter that must be given explicitly. */
+type ExplicitTypes = { readonly [explicit]: true };
+
 // Sequences built without a name are pure composition and flatten into their parent.
 const anonymous = new WeakSet<AnyPrimitive>();
 
@@ -33,20 +37,13 @@ const anonymous = new WeakSet<AnyPrimitive>();
  * Runs steps one after another, each receiving the previous step's output, all with the same
  * context. Unnamed nested sequences are flattened into one list of steps; a named one stays a
  * single step (with its own span).
- *
- * @example
- * ```ts
- * const flow = new SequentialPrimitive<string, number>([trim, tokenize, count], { name: 'stats' });
- * // or, type-checked step by step:
- * const same = sequential(trim, tokenize, count);
- * ```
  */
-export class SequentialPrimitive<I, O> extends WorkflowPrimitive<I, O> {
+class Sequential<I, O> extends WorkflowPrimitive<I, O> {
   override readonly type = 'sequential';
 
   static {
     // Bundlers rename classes that refer to themselves; the default primitive name must not change.
-    Object.defineProperty(SequentialPrimitive, 'name', { value: 'SequentialPrimitive' });
+    Object.defineProperty(Sequential, 'name', { value: 'SequentialPrimitive' });
   }
 
   /** The steps, in order, after flattening. */
@@ -61,7 +58,7 @@ export class SequentialPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     for (const [index, step] of steps.entries()) {
       if (!isWorkflowPrimitive(step))
         throw new TypeError(`SequentialPrimitive: steps[${index}] is not a primitive`);
-      if (step instanceof SequentialPrimitive && anonymous.has(step)) flat.push(...step.steps);
+      if (step instanceof Sequential && anonymous.has(step)) flat.push(...step.steps);
       else flat.push(step);
     }
     this.steps = Object.freeze(flat);
@@ -81,6 +78,54 @@ export class SequentialPrimitive<I, O> extends WorkflowPrimitive<I, O> {
 }
 
 /**
+ * A primitive running steps one after another; see {@link SequentialPrimitiveConstructor}.
+ *
+ * @example
+ * ```ts
+ * const flow: SequentialPrimitive<string, number> = sequential(trim, count);
+ * ```
+ */
+export type SequentialPrimitive<I, O> = Sequential<I, O>;
+
+/**
+ * The constructor of {@link SequentialPrimitive}: a list of steps of one type `T → T`, or a
+ * tuple checked link by link (the first step's input to the last step's output); explicit type
+ * arguments (`new SequentialPrimitive<I, O>(steps)`) accept any steps.
+ *
+ * @example
+ * ```ts
+ * const cleanups: WorkflowPrimitive<string, string>[] = [trim, lowercase, dedupeSpaces];
+ * const clean = new SequentialPrimitive(cleanups); // SequentialPrimitive<string, string>
+ * ```
+ */
+export interface SequentialPrimitiveConstructor {
+  new <T>(
+    steps: readonly WorkflowPrimitive<T, T>[],
+    options?: PrimitiveOptions,
+  ): SequentialPrimitive<T, T>;
+  // Explicit type arguments only: without them `I` is the marker and `steps` cannot be given.
+  new <I = ExplicitTypes, O = unknown>(
+    steps: [I] extends [ExplicitTypes] ? never : readonly AnyPrimitive[],
+    options?: PrimitiveOptions,
+  ): SequentialPrimitive<I, O>;
+  new <const S extends readonly [AnyPrimitive, ...AnyPrimitive[]]>(
+    steps: S & SequenceChain<S>,
+    options?: PrimitiveOptions,
+  ): SequentialPrimitive<InputOf<S[0]>, OutputOf<Last<S>>>;
+  readonly prototype: SequentialPrimitive<unknown, unknown>;
+}
+
+/**
+ * Runs steps one after another (see the class documentation).
+ *
+ * @example
+ * ```ts
+ * const flow = new SequentialPrimitive([trim, tokenize, count], { name: 'stats' });
+ * ```
+ */
+export const SequentialPrimitive = Sequential as unknown as SequentialPrimitiveConstructor;
+
+/**
  * Composes steps in sequence, checking at compile time that each step accepts the previous
  * step's output. Nested unnamed sequences flatten. An options object first names the sequence
  * (a named sequence stays one step, with its own span).
@@ -94,11 +139,16 @@ export class SequentialPrimitive<I, O> extends WorkflowPrimitive<I, O> {
  * const named = sequential({ name: 'measure' }, trim, count);
  * ```
  */
+export function sequential<T>(...steps: WorkflowPrimitive<T, T>[]): SequentialPrimitive<T, T>;
+export function sequential<T>(
+  options: PrimitiveOptions,
+  ...steps: WorkflowPrimitive<T, T>[]
+): SequentialPrimitive<T, T>;
 export function sequential<const S extends readonly [AnyPrimitive, ...AnyPrimitive[]]>(
+  options: PrimitiveOptions,
   ...steps: S & SequenceChain<S>
 ): SequentialPrimitive<InputOf<S[0]>, OutputOf<Last<S>>>;
 export function sequential<const S extends readonly [AnyPrimitive, ...AnyPrimitive[]]>(
-  options: PrimitiveOptions,
   ...steps: S & SequenceChain<S>
 ): SequentialPrimitive<InputOf<S[0]>, OutputOf<Last<S>>>;
 export function sequential(...args: unknown[]): AnyPrimitive {
@@ -109,7 +159,7 @@ export function sequential(...args: unknown[]): AnyPrimitive {
     typeof first === 'object' &&
     first !== null
   ) {
-    return new SequentialPrimitive(rest as AnyPrimitive[], first as PrimitiveOptions);
+    return new Sequential(rest as AnyPrimitive[], first as PrimitiveOptions);
   }
-  return new SequentialPrimitive(args as AnyPrimitive[]);
+  return new Sequential(args as AnyPrimitive[]);
 }

@@ -40,8 +40,16 @@ export type OutputOf<P> = P extends WorkflowPrimitive<infer _I, infer O> ? O : n
  * ```
  */
 export interface PrimitiveOptions {
-  /** Shown in spans, metrics and errors. Default: the class name. */
+  /**
+   * Shown in spans, metrics and errors. Default: derived from the step's place in its workflow
+   * (`support-triage/2.fallback`), or the class name for a step on its own.
+   */
   name?: string | undefined;
+  /**
+   * Never set. A primitive has `execute`, so no primitive can pass for an options object (the
+   * first step of `sequential(a, b)` is never mistaken for its options).
+   */
+  readonly execute?: never;
 }
 
 /**

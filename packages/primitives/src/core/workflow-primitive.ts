@@ -157,7 +157,8 @@ export abstract class WorkflowPrimitive<in I, out O> {
    * `a.pipe(b).pipe(c)` is one `SequentialPrimitive` of three steps.
    */
   pipe<O2>(next: WorkflowPrimitive<O, O2>): SequentialPrimitive<I, O2> {
-    return new SequentialPrimitive<I, O2>([this, next]);
+    // The link is checked by this method's signature; the constructor needs no second check.
+    return new SequentialPrimitive<I, O2>([this, next] as never);
   }
 
   /**
