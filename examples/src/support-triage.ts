@@ -130,12 +130,15 @@ export function buildTriageWorkflow(models = createModels()) {
     name: 'extract-orders',
   });
 
-  const analyse = parallel({
-    ticket: lambda((t: Ticket) => t, { name: 'keep-ticket' }),
-    intent: classify,
-    sentiment,
-    orderIds: extractOrders,
-  });
+  const analyse = parallel(
+    {
+      ticket: lambda((t: Ticket) => t, { name: 'keep-ticket' }),
+      intent: classify,
+      sentiment,
+      orderIds: extractOrders,
+    },
+    { name: 'analyse' },
+  );
 
   const draftWith = (topic: Intent) =>
     lambda(

@@ -130,3 +130,18 @@ describe('parallel branch inputs are checked', () => {
     >();
   });
 });
+
+describe('names are accepted where they belong, and only there', () => {
+  test('fluent methods and helpers', () => {
+    const a = lambda((s: string) => s);
+    const b = lambda((s: string) => s);
+    a.withTimeout(2000, { name: 't' });
+    a.withFallback(b, { name: 'f' });
+    a.withFallback(b, b, { name: 'f' });
+    parallel(a, b, { name: 'p' });
+    // @ts-expect-error the options object goes last
+    a.withFallback(b, { name: 'f' }, b);
+    // @ts-expect-error a primitive is not a name
+    a.withTimeout(2000, b);
+  });
+});

@@ -49,9 +49,10 @@ suite('describe() and toMermaid()', () => {
     expect(tree.children?.map((c) => [c.label, c.type, c.name])).toEqual([
       ['1', 'lambda', 'validate'],
       ['2', 'cache', 'cache'],
-      ['3', 'parallel', 'ParallelPrimitive'],
+      // Issue 11: unnamed steps in a named workflow are named after their place, not their class.
+      ['3', 'parallel', 'answer/3.parallel'],
       ['4', 'router', 'lang'],
-      ['5', 'conditional', 'ConditionalPrimitive'],
+      ['5', 'conditional', 'answer/5.conditional'],
     ]);
     const cache = tree.children?.[1];
     expect(cache?.options).toEqual({ ttlMs: 60_000, namespace: 'cache' });

@@ -54,7 +54,7 @@ export interface PrimitiveOptions {
 
 /**
  * A policy for {@link WorkflowPrimitive.with}: wraps a step in another of the same input and
- * output. `retry(…)`, `timeout(…)`, `fallback(…)`, `circuitBreaker(…)`, `bulkhead(…)` and
+ * output. `options.name`, when `.with(…)` is given a name, names the step the policy makes. `retry(…)`, `timeout(…)`, `fallback(…)`, `circuitBreaker(…)`, `bulkhead(…)` and
  * `rateLimit(…)` make the built-in ones; any such function is a policy.
  *
  * @example
@@ -65,4 +65,7 @@ export interface PrimitiveOptions {
  * });
  * ```
  */
-export type Policy<I, O> = (inner: WorkflowPrimitive<I, O>) => WorkflowPrimitive<I, O>;
+export type Policy<I, O> = (
+  inner: WorkflowPrimitive<I, O>,
+  options?: PrimitiveOptions,
+) => WorkflowPrimitive<I, O>;

@@ -43,8 +43,6 @@ import type { AnyPrimitive, Policy, PrimitiveOptions } from './types.js';
  * ```
  */
 export abstract class WorkflowPrimitive<in I, out O> {
-  /** Shown in spans, metrics and errors. Default: the class name. */
-  readonly name: string;
   /** A short, stable kind name (`'sequential'`, `'retry'`, …) used for span names and metric labels. */
   readonly type: string = 'custom';
   /**
@@ -53,6 +51,12 @@ export abstract class WorkflowPrimitive<in I, out O> {
    */
   declare protected readonly variance: (input: I) => O;
 
+  #name: string;
+  // Whether the name was given: a step without one is named after its place once composed.
+  readonly #named: boolean;
+  // The nearest named ancestor's name (or this step's own) and the path from it: what an unnamed
+  // step is named after. Undefined outside any named step.
+  #scope: string | undefined;
   // The place in the composition tree, set when a composite adopts this step (see `path`).
   #path: string;
   #segment = '';
@@ -67,8 +71,26 @@ export abstract class WorkflowPrimitive<in I, out O> {
     if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
       throw new TypeError(`${new.target.name}: name must be a non-empty string`);
     }
-    this.name = name ?? new.target.name;
-    this.#path = this.name;
+    this.#named = name !== undefined;
+    this.#name = name ?? new.target.name;
+    this.#path = this.#name;
+    this.#scope = name;
+  }
+
+  /**
+   * Shown in spans, metrics and errors. The name given; else, inside a named workflow (or any
+   * named step), one derived from its place under that name and its type
+   * (`support-triage/2.fallback`), so the spans and metric series of different steps never merge;
+   * else the class name. Never an input value or an id: metric label sets stay bounded.
+   *
+   * @example
+   * ```ts
+   * const flow = sequential({ name: 'triage' }, clean, answer.withTimeout(5000));
+   * flow.steps[1]?.name; // 'triage/2.timeout'
+   * ```
+   */
+  get name(): string {
+    return this.#name;
   }
 
   /**
@@ -94,16 +116,21 @@ export abstract class WorkflowPrimitive<in I, out O> {
     const children: WorkflowPrimitive<unknown, unknown>[] = [];
     for (const { label, segment, primitive } of this.describeChildren()) {
       if (!(primitive instanceof WorkflowPrimitive) || !(#path in primitive)) continue;
-      primitive.#place(this.#path, segment ?? label?.replaceAll(' ', '-') ?? 'inner');
+      primitive.#place(this.#path, this.#scope, segment ?? label?.replaceAll(' ', '-') ?? 'inner');
       children.push(primitive);
     }
     this.#children = children;
   }
 
-  #place(parentPath: string, segment: string): void {
+  #place(parentPath: string, parentScope: string | undefined, segment: string): void {
     this.#segment = segment;
     this.#path = `${parentPath}/${segment}`;
-    for (const child of this.#children) child.#place(this.#path, child.#segment);
+    if (!this.#named) {
+      this.#scope = parentScope === undefined ? undefined : `${parentScope}/${segment}`;
+      this.#name =
+        this.#scope === undefined ? this.constructor.name : `${this.#scope}.${this.type}`;
+    }
+    for (const child of this.#children) child.#place(this.#path, this.#scope, child.#segment);
   }
 
   /**
@@ -224,17 +251,48 @@ export abstract class WorkflowPrimitive<in I, out O> {
     return new RetryPrimitive(this, options ?? {});
   }
 
-  /** Shorthand for `new TimeoutPrimitive(this, { timeoutMs })` (or with full options). */
-  withTimeout(timeout: number | TimeoutOptions<I, O>): TimeoutPrimitive<I, O> {
+  /**
+   * Shorthand for `new TimeoutPrimitive(this, { timeoutMs })` (or with full options); `options`
+   * names the timeout step.
+   *
+   * @example
+   * ```ts
+   * const bounded = callModel.withTimeout(2000, { name: 'model-timeout' });
+   * ```
+   */
+  withTimeout(
+    timeout: number | TimeoutOptions<I, O>,
+    options?: PrimitiveOptions,
+  ): TimeoutPrimitive<I, O> {
+    const given = typeof timeout === 'number' ? { timeoutMs: timeout } : timeout;
     return new TimeoutPrimitive(
       this,
-      typeof timeout === 'number' ? { timeoutMs: timeout } : timeout,
+      options?.name === undefined ? given : { ...given, name: options.name },
     );
   }
 
-  /** Shorthand for `new FallbackPrimitive(this, fallbacks)`: tried in order when this fails. */
-  withFallback<O2 = O>(...fallbacks: WorkflowPrimitive<I, O2>[]): FallbackPrimitive<I, O | O2> {
-    return new FallbackPrimitive<I, O | O2>(this, fallbacks);
+  /**
+   * Shorthand for `new FallbackPrimitive(this, fallbacks)`: tried in order when this fails. An
+   * options object last names the fallback step.
+   *
+   * @example
+   * ```ts
+   * const answer = primaryModel.withFallback(backupModel, cannedAnswer, { name: 'answer' });
+   * ```
+   */
+  withFallback<O2 = O>(...fallbacks: WorkflowPrimitive<I, O2>[]): FallbackPrimitive<I, O | O2>;
+  withFallback<O2 = O>(
+    ...args: [...fallbacks: WorkflowPrimitive<I, O2>[], options: PrimitiveOptions]
+  ): FallbackPrimitive<I, O | O2>;
+  withFallback<O2 = O>(...args: unknown[]): FallbackPrimitive<I, O | O2> {
+    const last = args.at(-1);
+    if (last !== undefined && !isWorkflowPrimitive(last))
+      return new FallbackPrimitive<I, O | O2>(
+        this,
+        args.slice(0, -1) as WorkflowPrimitive<I, O2>[],
+        last as PrimitiveOptions,
+      );
+    return new FallbackPrimitive<I, O | O2>(this, args as WorkflowPrimitive<I, O2>[]);
   }
 
   /** Shorthand for `new CircuitBreakerPrimitive(this, options)`. */
@@ -256,19 +314,27 @@ export abstract class WorkflowPrimitive<in I, out O> {
    * Wraps this step in policies, each around the result of the previous one (the same order as
    * chaining `withTimeout(…).withRetry(…)`). A policy is any function from a primitive to a
    * primitive of the same input and output: the built-in factories (`retry`, `timeout`,
-   * `fallback`, `circuitBreaker`, `bulkhead`, `rateLimit`) or your own.
+   * `fallback`, `circuitBreaker`, `bulkhead`, `rateLimit`) or your own. An options object first
+   * names the outermost step (it is passed to the last policy, as its second argument).
    *
    * @example
    * ```ts
    * const resilient = callModel.with(timeout(2_000), retry({ maxRetries: 2 }), circuitBreaker());
    * ```
    */
-  with(...policies: Policy<I, O>[]): WorkflowPrimitive<I, O> {
+  with(...policies: Policy<I, O>[]): WorkflowPrimitive<I, O>;
+  with(options: PrimitiveOptions, ...policies: Policy<I, O>[]): WorkflowPrimitive<I, O>;
+  with(...args: unknown[]): WorkflowPrimitive<I, O> {
+    const first = args[0];
+    const named = typeof first === 'object' && first !== null && !isWorkflowPrimitive(first);
+    const policies = (named ? args.slice(1) : args) as Policy<I, O>[];
+    const options = named ? (first as PrimitiveOptions) : undefined;
     let wrapped: WorkflowPrimitive<I, O> = this;
     for (const [index, policy] of policies.entries()) {
       if (typeof policy !== 'function')
         throw new TypeError(`${this.name}.with: policies[${index}] must be a function`);
-      wrapped = policy(wrapped);
+      // The name, if given, is the outermost policy's.
+      wrapped = policy(wrapped, index === policies.length - 1 ? options : undefined);
       if (!isWorkflowPrimitive(wrapped))
         throw new TypeError(`${this.name}.with: policies[${index}] did not return a primitive`);
     }

@@ -141,16 +141,21 @@ export function fn<F extends (...args: any[]) => unknown>(
   };
 }
 
-/** A non-empty string; by default the primitive's name. */
-export function nameLike(docDefault: string): OptionSpec<string> {
+/**
+ * A non-empty string that defaults to the primitive's name: `undefined` when not given, so the
+ * primitive reads its name when it needs the value (a name derived from the step's place is only
+ * known once the workflow is composed).
+ */
+export function nameLike(docDefault: string): OptionSpec<string | undefined> {
   return {
     check: (v, where) => {
       if (typeof v !== 'string' || v.length === 0)
         throw new TypeError(`${where} must be a non-empty string`);
       return v;
     },
-    default: { of: (name) => name },
+    default: { value: undefined },
     docDefault,
+    describe: false,
   };
 }
 

@@ -98,7 +98,10 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
   readonly #key: (input: I, context: WorkflowContext) => string;
   readonly #cacheIf: ((output: O) => boolean) | undefined;
   readonly #store: CacheStore<O>;
-  readonly #prefix: string;
+  readonly #namespace: string | undefined;
+  // The key prefix, kept with the name it was made from (a derived name is set when composed).
+  #prefix = '';
+  #prefixName = '';
   readonly #inflight = new Map<string, Flight<O>>();
   #hits = 0;
   #misses = 0;
@@ -119,8 +122,18 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
     this.#cacheIf = o.cacheIf;
     this.#store =
       (o.store as CacheStore<O> | undefined) ?? new InMemoryCacheStore<O>({ maxSize: o.maxSize });
-    this.#prefix = `${o.namespace}:`;
+    this.#namespace = o.namespace;
+    if (o.namespace !== undefined) this.#prefix = `${o.namespace}:`;
     this.adoptChildren();
+  }
+
+  /** The prefix of this cache's keys in the store: `namespace` (default: the step's name) and `:`. */
+  #keyPrefix(): string {
+    if (this.#namespace === undefined && this.#prefixName !== this.name) {
+      this.#prefixName = this.name;
+      this.#prefix = `${this.name}:`;
+    }
+    return this.#prefix;
   }
 
   /** Hit and miss counts, evictions, size and hit rate. */
@@ -137,7 +150,7 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
 
   /** Removes the entry for a key (as the `key` option computes it); true if there was one. */
   async invalidate(key: string): Promise<boolean> {
-    return this.#store.delete(this.#prefix + key);
+    return this.#store.delete(this.#keyPrefix() + key);
   }
 
   /** Removes every entry of the store and zeroes the statistics. */
@@ -148,7 +161,7 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> {
-    return CACHE_OPTIONS.describe(this.#options);
+    return { ...CACHE_OPTIONS.describe(this.#options), namespace: this.#keyPrefix().slice(0, -1) };
   }
 
   protected override describeChildren(): readonly DescribedChild[] {
@@ -161,7 +174,7 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
       throw new TypeError(`${this.name}: the key function must return a string`);
     let found: CacheEntry<O> | undefined | Promise<CacheEntry<O> | undefined>;
     try {
-      found = this.#store.get(this.#prefix + key);
+      found = this.#store.get(this.#keyPrefix() + key);
     } catch (error) {
       found = Promise.reject(error);
     }
@@ -216,7 +229,7 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
   async #save(key: string, value: O, context: WorkflowContext): Promise<void> {
     try {
       if (this.#cacheIf === undefined || this.#cacheIf(value))
-        await this.#store.set(this.#prefix + key, value, this.ttlMs);
+        await this.#store.set(this.#keyPrefix() + key, value, this.ttlMs);
     } catch (error) {
       this.emit({ type: 'cache-error', operation: 'set', key, error }, context);
     }

@@ -83,8 +83,7 @@ const ADMIT: CircuitOperation = Object.freeze({ kind: 'admit' });
 export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   override readonly type = 'circuit-breaker';
   readonly inner: WorkflowPrimitive<I, O>;
-  /** The circuit's key in its store. */
-  readonly key: string;
+  readonly #key: string | undefined;
   readonly #policy: CircuitPolicy;
   readonly #isFailure: (error: unknown) => boolean;
   readonly #store: CircuitBreakerStore;
@@ -103,8 +102,13 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     });
     this.#isFailure = o.isFailure;
     this.#store = o.store;
-    this.key = o.key;
+    this.#key = o.key;
     this.adoptChildren();
+  }
+
+  /** The circuit's key in its store: the `key` option, else the step's name. */
+  get key(): string {
+    return this.#key ?? this.name;
   }
 
   /**
@@ -131,12 +135,15 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> {
-    return CIRCUIT_BREAKER_OPTIONS.describe({
-      ...this.#policy,
-      isFailure: this.#isFailure,
-      store: this.#store,
+    return {
+      ...CIRCUIT_BREAKER_OPTIONS.describe({
+        ...this.#policy,
+        isFailure: this.#isFailure,
+        store: this.#store,
+        key: this.#key,
+      }),
       key: this.key,
-    });
+    };
   }
 
   protected override describeChildren(): readonly DescribedChild[] {

@@ -7,11 +7,17 @@ import {
   TimeoutPrimitive,
   type WorkflowPrimitive,
 } from '../classes.js';
+import type { PrimitiveOptions } from '../core/types.js';
 import type { BulkheadOptions } from './bulkhead.js';
 import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import type { RetryOptions } from './retry.js';
 import type { TimeoutOptions } from './timeout.js';
+
+// A name given to `.with(…)` overrides the policy's own.
+function withName<T extends object>(options: T, named: PrimitiveOptions | undefined): T {
+  return named?.name === undefined ? options : { ...options, name: named.name };
+}
 
 // Policy factories for `WorkflowPrimitive.with(...)`. Each returns a generic function, so one
 // policy value can wrap steps of any input and output. Options are validated when applied.
@@ -25,8 +31,8 @@ import type { TimeoutOptions } from './timeout.js';
  * ```
  */
 export function retry(options?: RetryOptions) {
-  return <I, O>(inner: WorkflowPrimitive<I, O>): RetryPrimitive<I, O> =>
-    new RetryPrimitive(inner, options ?? {});
+  return <I, O>(inner: WorkflowPrimitive<I, O>, named?: PrimitiveOptions): RetryPrimitive<I, O> =>
+    new RetryPrimitive(inner, withName(options ?? {}, named));
 }
 
 /**
@@ -39,8 +45,8 @@ export function retry(options?: RetryOptions) {
  */
 export function timeout(limit: number | Omit<TimeoutOptions<never, never>, 'fallback'>) {
   const options = typeof limit === 'number' ? { timeoutMs: limit } : limit;
-  return <I, O>(inner: WorkflowPrimitive<I, O>): TimeoutPrimitive<I, O> =>
-    new TimeoutPrimitive<I, O>(inner, options);
+  return <I, O>(inner: WorkflowPrimitive<I, O>, named?: PrimitiveOptions): TimeoutPrimitive<I, O> =>
+    new TimeoutPrimitive<I, O>(inner, withName(options, named));
 }
 
 /**
@@ -52,8 +58,10 @@ export function timeout(limit: number | Omit<TimeoutOptions<never, never>, 'fall
  * ```
  */
 export function fallback<I, O>(...alternatives: WorkflowPrimitive<I, O>[]) {
-  return <I2 extends I>(inner: WorkflowPrimitive<I2, O>): FallbackPrimitive<I2, O> =>
-    new FallbackPrimitive<I2, O>(inner, alternatives);
+  return <I2 extends I>(
+    inner: WorkflowPrimitive<I2, O>,
+    named?: PrimitiveOptions,
+  ): FallbackPrimitive<I2, O> => new FallbackPrimitive<I2, O>(inner, alternatives, named);
 }
 
 /**
@@ -65,8 +73,11 @@ export function fallback<I, O>(...alternatives: WorkflowPrimitive<I, O>[]) {
  * ```
  */
 export function circuitBreaker(options?: CircuitBreakerOptions) {
-  return <I, O>(inner: WorkflowPrimitive<I, O>): CircuitBreakerPrimitive<I, O> =>
-    new CircuitBreakerPrimitive(inner, options ?? {});
+  return <I, O>(
+    inner: WorkflowPrimitive<I, O>,
+    named?: PrimitiveOptions,
+  ): CircuitBreakerPrimitive<I, O> =>
+    new CircuitBreakerPrimitive(inner, withName(options ?? {}, named));
 }
 
 /**
@@ -78,8 +89,10 @@ export function circuitBreaker(options?: CircuitBreakerOptions) {
  * ```
  */
 export function bulkhead(options: BulkheadOptions) {
-  return <I, O>(inner: WorkflowPrimitive<I, O>): BulkheadPrimitive<I, O> =>
-    new BulkheadPrimitive(inner, options);
+  return <I, O>(
+    inner: WorkflowPrimitive<I, O>,
+    named?: PrimitiveOptions,
+  ): BulkheadPrimitive<I, O> => new BulkheadPrimitive(inner, withName(options, named));
 }
 
 /**
@@ -91,6 +104,8 @@ export function bulkhead(options: BulkheadOptions) {
  * ```
  */
 export function rateLimit(options: RateLimitOptions) {
-  return <I, O>(inner: WorkflowPrimitive<I, O>): RateLimitPrimitive<I, O> =>
-    new RateLimitPrimitive(inner, options);
+  return <I, O>(
+    inner: WorkflowPrimitive<I, O>,
+    named?: PrimitiveOptions,
+  ): RateLimitPrimitive<I, O> => new RateLimitPrimitive(inner, withName(options, named));
 }

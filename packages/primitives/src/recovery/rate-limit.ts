@@ -66,7 +66,7 @@ export const RATE_LIMIT_OPTIONS = declareOptions('RateLimitPrimitive', {
 export class RateLimitPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   override readonly type = 'rate-limit';
   readonly inner: WorkflowPrimitive<I, O>;
-  readonly key: string;
+  readonly #key: string | undefined;
   readonly #config: TokenBucketConfig;
   readonly #maxWaitMs: number;
   readonly #options: Resolved<typeof RATE_LIMIT_OPTIONS.specs>;
@@ -85,12 +85,17 @@ export class RateLimitPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     });
     this.#maxWaitMs = o.maxWaitMs;
     this.#store = o.store;
-    this.key = o.key;
+    this.#key = o.key;
     this.adoptChildren();
   }
 
+  /** The bucket's key in its store: the `key` option, else the step's name. */
+  get key(): string {
+    return this.#key ?? this.name;
+  }
+
   protected override describeOptions(): Record<string, string | number | boolean> {
-    return RATE_LIMIT_OPTIONS.describe(this.#options);
+    return { ...RATE_LIMIT_OPTIONS.describe(this.#options), key: this.key };
   }
 
   protected override describeChildren(): readonly DescribedChild[] {
