@@ -1,7 +1,6 @@
 import { AbortScope, CancelledError, type WorkflowContext, waitFor } from '@tta/agent-context';
 import {
   type DescribedChild,
-  isWorkflowPrimitive,
   type PrimitiveOptions,
   TimeoutError,
   WorkflowPrimitive,

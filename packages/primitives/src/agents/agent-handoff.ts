@@ -1,10 +1,5 @@
 import { WorkflowContext } from '@tta/agent-context';
-import {
-  type DescribedChild,
-  isWorkflowPrimitive,
-  type PrimitiveOptions,
-  WorkflowPrimitive,
-} from '@tta/primitives';
+import { type DescribedChild, type PrimitiveOptions, WorkflowPrimitive } from '@tta/primitives';
 import { custom, declareOptions, fn, oneOf, optional, type Resolved } from '../internal/options.js';
 import { agentsOption } from './agents-option.js';
 
