@@ -1,3 +1,6 @@
+// The base of every primitive, in one file because its parts share private state (name, path,
+// children) and every primitive inherits all of them: execute and its interception point, the
+// place in the tree, and the fluent methods. Most of its length is the public API's documentation.
 import { currentContext, runWithContext, WorkflowContext } from '@tta/agent-context';
 import {
   BulkheadPrimitive,
