@@ -12,18 +12,20 @@ export type HeaderCarrier =
   | Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /**
- * The headers {@link WorkflowContext.toHeaders} produces.
+ * The headers {@link WorkflowContext.toHeaders} produces: always `x-correlation-id`, and
+ * `traceparent` and `baggage` when there is a trace and baggage. A plain record of strings, so it
+ * passes as fetch's `HeadersInit`, Node's `OutgoingHttpHeaders` and `Record<string, string>`.
  *
  * @example
  * ```ts
+ * await fetch(url, { headers: ctx.toHeaders() });
  * await fetch(url, { headers: { ...ctx.toHeaders(), 'content-type': 'application/json' } });
  * ```
  */
-export interface PropagationHeaders {
-  traceparent?: string;
-  baggage?: string;
+export type PropagationHeaders = {
+  [header: string]: string;
   'x-correlation-id': string;
-}
+};
 
 function isGetter(
   carrier: HeaderCarrier,
