@@ -37,7 +37,12 @@ export type {
   ParallelPrimitiveConstructor,
   SettledOutputs,
 } from './core/parallel-types.js';
-export { type RouteKey, type RouterOptions, RouterPrimitive } from './core/router.js';
+export {
+  type RouteKey,
+  type RouterOptions,
+  RouterPrimitive,
+  type RouterPrimitiveConstructor,
+} from './core/router.js';
 export {
   type SequenceChain,
   SequentialPrimitive,
@@ -83,7 +88,12 @@ export {
   type InMemoryCacheStoreOptions,
 } from './performance/cache-store.js';
 export { stableKey } from './performance/stable-key.js';
-export { type TierRouterOptions, TierRouterPrimitive } from './performance/tier-router.js';
+export {
+  type TierBreaker,
+  type TierRouterOptions,
+  TierRouterPrimitive,
+  type TierRouterPrimitiveConstructor,
+} from './performance/tier-router.js';
 export { type BulkheadOptions, BulkheadPrimitive } from './recovery/bulkhead.js';
 export { type CircuitBreakerOptions, CircuitBreakerPrimitive } from './recovery/circuit-breaker.js';
 export {

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  CircuitBreakerPrimitive,
   CircuitOpenError,
+  lambda,
   RouteNotFoundError,
   TierRouterPrimitive,
   WorkflowContext,
@@ -101,5 +103,63 @@ describe('TierRouterPrimitive', () => {
     expect(() => new TierRouterPrimitive({ tiers: {}, classify: () => 'x' as never })).toThrow(
       TypeError,
     );
+  });
+});
+
+describe('TierRouterPrimitive breakers given as breakers', () => {
+  it('uses an existing breaker around the tier: a circuit opened elsewhere skips the tier', async () => {
+    const fast = lambda((q: string) => `fast:${q}`, { name: 'fast' });
+    const quality = lambda((q: string) => `quality:${q}`, { name: 'quality' });
+    const shared = new CircuitBreakerPrimitive(fast, { key: 'fast-model', failureThreshold: 1 });
+    const router = new TierRouterPrimitive({
+      name: 'tiers',
+      tiers: { fast, quality },
+      classify: () => 'fast',
+      breakers: { fast: shared },
+    });
+    expect(router.breaker('fast')).toBe(shared);
+    await expect(router.execute('a')).resolves.toBe('fast:a');
+    expect(shared.state).toBe('closed');
+    const failing = lambda((_q: string): string => {
+      throw new Error('down');
+    });
+    const guarded = new CircuitBreakerPrimitive(failing, { failureThreshold: 1 });
+    const router2 = new TierRouterPrimitive({
+      tiers: { first: failing, second: quality },
+      classify: () => 'first',
+      breakers: { first: guarded },
+    });
+    await expect(router2.execute('b')).rejects.toThrow('down');
+    expect(guarded.state).toBe('open');
+    await expect(router2.execute('c')).resolves.toBe('quality:c'); // the open tier is skipped
+  });
+
+  it('rejects a breaker around another primitive, and anything that is not options or a breaker', () => {
+    const fast = lambda((q: string) => q, { name: 'fast' });
+    const other = lambda((q: string) => q, { name: 'other' });
+    expect(
+      () =>
+        new TierRouterPrimitive({
+          tiers: { fast },
+          classify: () => 'fast',
+          breakers: { fast: new CircuitBreakerPrimitive(other) },
+        }),
+    ).toThrow(/breakers.fast wraps another primitive/);
+    expect(
+      () =>
+        new TierRouterPrimitive({
+          tiers: { fast },
+          classify: () => 'fast',
+          breakers: { fast: other as never },
+        }),
+    ).toThrow(/breakers.fast must be circuit-breaker options or a CircuitBreakerPrimitive/);
+    expect(
+      () =>
+        new TierRouterPrimitive({
+          tiers: { fast },
+          classify: () => 'fast',
+          breakers: { fast: 'yes' as never },
+        }),
+    ).toThrow(TypeError);
   });
 });

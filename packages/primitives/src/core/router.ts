@@ -24,12 +24,20 @@ export type RouteKey<R> = (keyof R & string) | (string & {});
  * new RouterPrimitive({ routes: { cheap, strong }, select: (q: string) => (q.length > 500 ? 'strong' : 'cheap'), default: 'cheap' });
  * ```
  */
-export interface RouterOptions<R extends { readonly [key: string]: AnyPrimitive }>
-  extends PrimitiveOptions {
-  /** The primitives to choose from, by key. Must not be empty. */
-  routes: R;
-  /** Picks a route key from the input and context (sync or async). */
-  select: (input: BranchInput<R>, context: WorkflowContext) => RouteKey<R> | Promise<RouteKey<R>>;
+export interface RouterOptions<
+  R extends { readonly [key: string]: AnyPrimitive },
+  I = BranchInput<R>,
+> extends PrimitiveOptions {
+  /**
+   * The primitives to choose from, by key. Must not be empty. Each must accept the router's
+   * input `I` (an error names the route that does not).
+   */
+  routes: R & { readonly [K in keyof R]: WorkflowPrimitive<I, unknown> };
+  /**
+   * Picks a route key from the input and context (sync or async). Its parameter is typed from
+   * the routes; annotate it (`(prompt: string) => …`) to take a narrower input than they accept.
+   */
+  select: (input: I, context: WorkflowContext) => RouteKey<R> | Promise<RouteKey<R>>;
   /** The route used when `select` returns an unknown key. Default: none (a `RouteNotFoundError`). */
   default?: (keyof R & string) | undefined;
 }
@@ -47,18 +55,19 @@ export interface RouterOptions<R extends { readonly [key: string]: AnyPrimitive 
  * });
  * ```
  */
-export class RouterPrimitive<
+export class Router<
   const R extends { readonly [key: string]: AnyPrimitive },
-> extends WorkflowPrimitive<BranchInput<R>, OutputOf<R[keyof R]>> {
+  I = BranchInput<R>,
+> extends WorkflowPrimitive<I, OutputOf<R[keyof R]>> {
   override readonly type: string = 'router';
   /** The routes, by key. */
   readonly routes: Readonly<R>;
-  readonly #select: RouterOptions<R>['select'];
+  readonly #select: RouterOptions<R, I>['select'];
   readonly #default: string | undefined;
 
-  constructor(options: RouterOptions<R>) {
+  constructor(options: RouterOptions<R, I>) {
     super(options);
-    const { routes, select } = options ?? ({} as RouterOptions<R>);
+    const { routes, select } = options ?? ({} as RouterOptions<R, I>);
     if (typeof routes !== 'object' || routes === null || Array.isArray(routes)) {
       throw new TypeError('RouterPrimitive: routes must be a record of primitives');
     }
@@ -79,7 +88,7 @@ export class RouterPrimitive<
     this.#select = select;
     this.#default = options.default;
     // A subclass (TierRouterPrimitive) adopts its own children once it has them.
-    if (new.target === RouterPrimitive) this.adoptChildren();
+    if (new.target === Router) this.adoptChildren();
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> | undefined {
@@ -90,10 +99,7 @@ export class RouterPrimitive<
     return Object.entries(this.routes).map(([label, primitive]) => ({ label, primitive }));
   }
 
-  protected async run(
-    input: BranchInput<R>,
-    context: WorkflowContext,
-  ): Promise<OutputOf<R[keyof R]>> {
+  protected async run(input: I, context: WorkflowContext): Promise<OutputOf<R[keyof R]>> {
     const selected = await this.#select(input, context);
     let route =
       typeof selected === 'string' && Object.hasOwn(this.routes, selected) ? selected : undefined;
@@ -109,3 +115,46 @@ export class RouterPrimitive<
     return (this.routes[route] as AnyPrimitive).execute(input, context);
   }
 }
+
+/**
+ * A primitive choosing one route per input; see {@link RouterPrimitiveConstructor}.
+ *
+ * @example
+ * ```ts
+ * const pick: RouterPrimitive<{ cheap: typeof cheap; strong: typeof strong }, string> = router;
+ * ```
+ */
+export type RouterPrimitive<
+  R extends { readonly [key: string]: AnyPrimitive },
+  I = BranchInput<R>,
+> = Router<R, I>;
+
+/**
+ * The constructor of {@link RouterPrimitive}. The router's input `I` comes from `select`'s
+ * parameter when it is annotated, else from the routes; never from where the router is used (so
+ * a router built inside `sequential(…)` keeps its own input type).
+ *
+ * @example
+ * ```ts
+ * const answer = new RouterPrimitive({
+ *   routes: { cheap: cheapModel, strong: strongModel },
+ *   select: (prompt: string) => (prompt.length > 500 ? 'strong' : 'cheap'),
+ * }); // RouterPrimitive<…, string>
+ * ```
+ */
+export interface RouterPrimitiveConstructor {
+  new <const R extends { readonly [key: string]: AnyPrimitive }, I = BranchInput<R>>(
+    options: RouterOptions<R, I>,
+  ): RouterPrimitive<R, NoInfer<I>>;
+  readonly prototype: RouterPrimitive<{ readonly [key: string]: AnyPrimitive }, unknown>;
+}
+
+/**
+ * Routes each input to one of several primitives (see the class documentation).
+ *
+ * @example
+ * ```ts
+ * const answer = new RouterPrimitive({ routes: { cheap, strong }, select: (q: string) => (q.length > 500 ? 'strong' : 'cheap') });
+ * ```
+ */
+export const RouterPrimitive = Router as unknown as RouterPrimitiveConstructor;

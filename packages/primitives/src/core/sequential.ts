@@ -19,7 +19,13 @@ export type SequenceChain<
   First extends boolean = true,
 > = S extends readonly [infer H extends AnyPrimitive, ...infer R extends readonly AnyPrimitive[]]
   ? [
-      First extends true ? H : WorkflowPrimitive<Prev, OutputOf<H>>,
+      // A step that fits is itself (so it gives no inference to a step built inline, such as a
+      // router whose input comes from its routes); one that does not is asked to take `Prev`.
+      First extends true
+        ? H
+        : [Prev] extends [InputOf<H>]
+          ? H
+          : WorkflowPrimitive<Prev, OutputOf<H>>,
       ...SequenceChain<R, OutputOf<H>, false>,
     ]
   : [];
