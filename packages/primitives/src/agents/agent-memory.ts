@@ -62,7 +62,21 @@ export type AgentMemoryRequest =
 export type AgentMemoryResult =
   | { op: 'store'; entry: MemoryEntry }
   | { op: 'retrieve'; entry: MemoryEntry | undefined }
-  | { op: 'query' | 'list'; entries: MemoryEntry[] };
+  | { op: 'query'; entries: MemoryEntry[] }
+  | { op: 'list'; entries: MemoryEntry[] };
+
+/**
+ * The result of one request: `execute({ op: 'retrieve', … })` gives `{ op: 'retrieve', entry }`.
+ *
+ * @example
+ * ```ts
+ * type Retrieved = AgentMemoryResultOf<{ op: 'retrieve'; key: string }>; // { op: 'retrieve'; entry: MemoryEntry | undefined }
+ * ```
+ */
+export type AgentMemoryResultOf<R extends AgentMemoryRequest> = Extract<
+  AgentMemoryResult,
+  { op: R['op'] }
+>;
 
 /**
  * Options of {@link AgentMemoryPrimitive}.
@@ -120,6 +134,14 @@ export class AgentMemoryPrimitive extends WorkflowPrimitive<AgentMemoryRequest, 
     }
     this.scope = o.scope;
     this.#store = o.store;
+  }
+
+  /** Runs one request; the result's type follows the request's `op`. */
+  override execute<R extends AgentMemoryRequest>(
+    request: R,
+    context?: WorkflowContext,
+  ): Promise<AgentMemoryResultOf<R>> {
+    return super.execute(request, context) as Promise<AgentMemoryResultOf<R>>;
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> {

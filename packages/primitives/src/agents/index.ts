@@ -18,6 +18,7 @@ export {
   AgentMemoryPrimitive,
   type AgentMemoryRequest,
   type AgentMemoryResult,
+  type AgentMemoryResultOf,
   type MemoryEntry,
   type MemoryScope,
 } from './agent-memory.js';
