@@ -97,3 +97,21 @@ describe('unnamed steps are named after their place in a named workflow', () => 
     expect(keyed.key).toBe('provider');
   });
 });
+
+describe('bad input at construction', () => {
+  it('a primitive where options belong is a TypeError', async () => {
+    const { RetryPrimitive, TimeoutPrimitive } = await import('../src/index.js');
+    const a = step('a');
+    expect(() => new RetryPrimitive(a, step('b') as never)).toThrow(
+      /options must be an options object, not a primitive/,
+    );
+    expect(() => new TimeoutPrimitive(a, step('b') as never)).toThrow(TypeError);
+  });
+
+  it('an options object where a primitive belongs is a TypeError', () => {
+    expect(() => sequential({ name: 'x' }, { name: 'y' } as never)).toThrow(
+      /steps\[0\] is not a primitive/,
+    );
+    expect(() => parallel(step('a'), { name: 'p' }, step('b') as never)).toThrow(TypeError);
+  });
+});

@@ -70,6 +70,9 @@ export abstract class WorkflowPrimitive<in I, out O> {
   }
 
   constructor(options?: PrimitiveOptions) {
+    // Plain JavaScript (or a cast) can still pass a step where options belong: say so at once.
+    if (isWorkflowPrimitive(options))
+      throw new TypeError(`${new.target.name}: options must be an options object, not a primitive`);
     const name = options?.name;
     if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
       throw new TypeError(`${new.target.name}: name must be a non-empty string`);
