@@ -315,3 +315,23 @@ describe('CircuitBreakerPrimitive with a failing store', () => {
     }
   });
 });
+
+describe('CircuitBreakerPrimitive counts consecutive failures only (issue 12, item 8)', () => {
+  it('a success admitted before a failure still breaks the run of failures', async () => {
+    const { deferred } = await import('./helpers.js');
+    const gate = deferred<string>();
+    let call = 0;
+    const inner = lambda(async () => {
+      call++;
+      if (call === 1) return gate.promise; // A: slow, will succeed
+      throw new Error('down');
+    });
+    const breaker = new CircuitBreakerPrimitive(inner, { failureThreshold: 2 });
+    const slow = breaker.execute(undefined); // A starts while the circuit has no failures
+    await expect(breaker.execute(undefined)).rejects.toThrow('down'); // 1 failure
+    gate.resolve('ok');
+    await expect(slow).resolves.toBe('ok'); // A succeeds: the run of failures is broken
+    await expect(breaker.execute(undefined)).rejects.toThrow('down'); // 1 failure again
+    expect(breaker.state).toBe('closed');
+  });
+});

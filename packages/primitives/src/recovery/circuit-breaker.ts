@@ -61,10 +61,6 @@ export const CIRCUIT_BREAKER_OPTIONS = declareOptions('CircuitBreakerPrimitive',
 });
 
 const ALLOWED: Admission = Object.freeze({ allowed: true, trial: false });
-// Admitted by a remote store's closed circuit with no failures: a success would change nothing, so
-// skip that round trip. (A failure recorded by another caller meanwhile is then not reset by this
-// success; local stores re-check synchronously instead.)
-const ALLOWED_CLEAN: Admission = Object.freeze({ allowed: true, trial: false });
 const ADMIT: CircuitOperation = Object.freeze({ kind: 'admit' });
 
 /**
@@ -154,7 +150,7 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     // Fast path: a closed circuit admits without a state change, so no store update is needed.
     const peeked = this.#store.peek?.(this.key);
     if (peeked?.state === 'closed')
-      return this.#call(peeked.failures === 0 ? ALLOWED_CLEAN : ALLOWED, input, context);
+      return this.#call(ALLOWED, input, context);
     const admitted = this.#apply(ADMIT, context);
     return isPromise(admitted)
       ? admitted.then((admission) => this.#call(admission, input, context))
@@ -169,7 +165,8 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     const trial = admission.trial;
     return this.inner.execute(input, context).then(
       (value) => {
-        if (admission === ALLOWED_CLEAN) return value;
+        // Always recorded: failures may have been counted since this call was admitted, and a
+        // success breaks their run (the local store checks that without I/O).
         const done = this.#recordSuccess(context, trial);
         return done === undefined ? value : done.then(() => value);
       },
@@ -206,8 +203,6 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     const report = (o: CircuitOutcome) => {
       this.#lastKnown = o.next;
       this.#changed(o.previous, o.next, context);
-      const clean = operation.kind === 'admit' && o.next === 'closed' && o.failures === 0;
-      if (clean && o.admission.allowed && !o.admission.trial) return ALLOWED_CLEAN;
       return o.admission;
     };
     const failOpen = (error: unknown): Admission => {
