@@ -149,8 +149,7 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   protected run(input: I, context: WorkflowContext): Promise<O> {
     // Fast path: a closed circuit admits without a state change, so no store update is needed.
     const peeked = this.#store.peek?.(this.key);
-    if (peeked?.state === 'closed')
-      return this.#call(ALLOWED, input, context);
+    if (peeked?.state === 'closed') return this.#call(ALLOWED, input, context);
     const admitted = this.#apply(ADMIT, context);
     return isPromise(admitted)
       ? admitted.then((admission) => this.#call(admission, input, context))
