@@ -29,6 +29,22 @@ storeContract('RedisStore', async () => {
   };
 });
 
+// A key prefix with glob characters must still list its own keys (issue 12, item 13).
+storeContract('RedisStore with a glob-character prefix', async () => {
+  const store = new RedisStore({ url: redis.url, keyPrefix: 'app[1]:' });
+  await admin.set('app1:decoy', 'not ours'); // what an unescaped `app[1]:*` would also match
+  return {
+    store,
+    corrupt: async (key, text) => {
+      await admin.set(`app[1]:${key}`, text);
+    },
+    cleanup: async () => {
+      await store.close();
+      await admin.flushall();
+    },
+  };
+});
+
 it('two stores (as two processes) see the same data, and a client passed in is not closed', async () => {
   const client = new Redis(redis.url);
   const a = new RedisStore({ client });

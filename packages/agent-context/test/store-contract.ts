@@ -81,5 +81,14 @@ export function storeContract(
       await corrupt('victim', '{"format":"tta.store/1","key":"other","value":1}');
       await expect(env.store.get('victim')).rejects.toThrow(/belongs to key "other"/);
     });
+
+    it('lists keys by a literal prefix, glob characters and all (issue 12, item 13)', async () => {
+      await env.store.set('glob[1]:a', 1);
+      await env.store.set('glob1:b', 2);
+      await env.store.set('globx*', 3);
+      expect(await env.store.keys('glob[1]')).toEqual(['glob[1]:a']);
+      expect(await env.store.keys('globx*')).toEqual(['globx*']);
+      expect(await env.store.keys('glob?')).toEqual([]);
+    });
   });
 }

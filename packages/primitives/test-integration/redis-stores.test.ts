@@ -40,6 +40,12 @@ afterAll(async () => {
   await redis.stop();
 });
 
+function withHooksLocal() {
+  const recorder = createRecordingHooks();
+  const off = registerHooks(recorder);
+  return Object.assign(recorder, { off });
+}
+
 function track<T extends { close(): Promise<void> }>(store: T): T {
   closers.push(() => store.close());
   return store;
@@ -74,6 +80,19 @@ describe('RedisCacheStore', () => {
     await expect(store.get('k')).rejects.toThrow(/not a valid entry.*does not parse/);
     await admin.set(key as string, '{"value":1}');
     await expect(store.get('k')).rejects.toThrow(/envelope/);
+    // An envelope without a value is not a hit of `undefined` (issue 12, item 14).
+    await admin.set(key as string, '{"tta":1}');
+    await expect(store.get('k')).rejects.toThrow(/envelope/);
+    const recorder = withHooksLocal();
+    const cache = new CachePrimitive(new MockPrimitive<string, string>({ impl: () => 'fresh' }), {
+      store: track(new RedisCacheStore({ client: admin })),
+      namespace: 'corrupt',
+    });
+    await cache.execute('q');
+    for (const k of await admin.keys('tta:cache:*')) await admin.set(k, '{"tta":1}');
+    await expect(cache.execute('q')).resolves.toBe('fresh'); // a miss, not undefined
+    expect(recorder.events.some((e) => e.type === 'cache-error')).toBe(true);
+    recorder.off();
   });
 
   it('shares a CachePrimitive cache between two stores (as between two processes)', async () => {

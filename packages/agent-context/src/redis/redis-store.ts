@@ -82,7 +82,8 @@ export class RedisStore implements ContextStore {
   }
 
   async keys(prefix = ''): Promise<string[]> {
-    const pattern = `${this.#prefix}${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    // Both parts are literal: glob characters in the store's prefix or the caller's are escaped.
+    const pattern = `${globEscape(this.#prefix + prefix)}*`;
     const found: string[] = [];
     let cursor = '0';
     do {
@@ -106,4 +107,9 @@ export class RedisStore implements ContextStore {
   async close(): Promise<void> {
     if (this.#owned) await this.#client.quit().catch(() => this.#client.disconnect());
   }
+}
+
+/** `text` as a literal in a Redis `SCAN MATCH` pattern. */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
 }

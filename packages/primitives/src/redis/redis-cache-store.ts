@@ -77,7 +77,12 @@ export class RedisCacheStore<V = unknown> implements CacheStore<V> {
       });
     }
     if (this.#serializer !== jsonSerializer) return { value: parsed as V };
-    if (typeof parsed !== 'object' || parsed === null || (parsed as { tta?: unknown }).tta !== 1) {
+    if (
+      typeof parsed !== 'object' ||
+      parsed === null ||
+      (parsed as { tta?: unknown }).tta !== 1 ||
+      !Object.hasOwn(parsed, 'value')
+    ) {
       throw new CorruptCacheEntryError({ key, reason: 'missing the TTA envelope' });
     }
     return { value: (parsed as { value: V }).value };
