@@ -90,5 +90,16 @@ export function storeContract(
       expect(await env.store.keys('globx*')).toEqual(['globx*']);
       expect(await env.store.keys('glob?')).toEqual([]);
     });
+
+    it('expiry never removes a newer write (issue 12, item 11)', async () => {
+      vi.useRealTimers();
+      for (let round = 0; round < 100; round++) {
+        const key = `race:${round}`;
+        await env.store.set(key, 'old', { ttlMs: 1 });
+        await new Promise((resolve) => setTimeout(resolve, 3));
+        await Promise.all([env.store.get(key), env.store.set(key, 'new')]);
+        expect(await env.store.get(key), `round ${round}`).toBe('new');
+      }
+    });
   });
 }

@@ -55,4 +55,20 @@ describe('FileStore', () => {
   it('rejects an empty directory option', () => {
     expect(() => new FileStore({ dir: '' })).toThrow(TypeError);
   });
+
+  it('skips foreign files in its directory instead of throwing (issue 12, item 12)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tta-foreign-'));
+    try {
+      const store = new FileStore({ dir });
+      await store.set('mine', 1);
+      await writeFile(join(dir, `h-${'0'.repeat(64)}.json`), '{not json');
+      await writeFile(join(dir, 'k-%E0%A4%A.json'), '{}');
+      await writeFile(join(dir, 'k-a%00b.json'), '{}');
+      await writeFile(join(dir, 'k-stranger.json'), '{"value":1}');
+      await writeFile(join(dir, 'notes.txt'), 'hello');
+      expect(await store.keys()).toEqual(['mine']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContextStore, StoreSetOptions } from './context-store.js';
 import { checkStoreKey, decodeStoreEntry, encodeStoreEntry } from './envelope.js';
@@ -68,10 +68,32 @@ export class FileStore implements ContextStore {
     }
     const { value, expired } = decodeStoreEntry<T>(key, text);
     if (expired) {
-      await rm(path, { force: true });
+      await this.#removeIfUnchanged(path, text);
       return undefined;
     }
     return value;
+  }
+
+  /**
+   * Removes an expired entry, but never a newer write that landed since it was read: the file is
+   * moved aside atomically, and put back if it is not the entry that expired.
+   */
+  async #removeIfUnchanged(path: string, expiredText: string): Promise<void> {
+    const aside = join(this.dir, `${TEMP_PREFIX}expired-${randomBytes(8).toString('hex')}`);
+    try {
+      await rename(path, aside);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    const moved = await readFile(aside, 'utf8').catch(() => undefined);
+    if (moved !== expiredText) {
+      // A newer write: restore it, unless an even newer one has taken its place meanwhile.
+      await link(aside, path).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      });
+    }
+    await rm(aside, { force: true });
   }
 
   async set(key: string, value: unknown, options?: StoreSetOptions): Promise<void> {
@@ -116,17 +138,33 @@ export class FileStore implements ContextStore {
     const keys: string[] = [];
     for (const name of names) {
       if (!name.endsWith(SUFFIX) || name.startsWith(TEMP_PREFIX)) continue;
-      let key: string;
-      if (name.startsWith('k-')) key = decodeURIComponent(name.slice(2, -SUFFIX.length));
-      else {
-        // Hashed names keep their key inside the file.
-        const text = await readFile(join(this.dir, name), 'utf8').catch(() => undefined);
-        const stored = text === undefined ? undefined : (JSON.parse(text) as { key?: unknown }).key;
-        if (typeof stored !== 'string') continue;
-        key = stored;
-      }
-      if (key.startsWith(prefix) && (await this.get(key)) !== undefined) keys.push(key);
+      const key = await this.#keyOf(name);
+      if (key === undefined || !key.startsWith(prefix)) continue;
+      // Foreign or corrupt files in the directory are skipped: they are not entries of ours.
+      const live = await this.get(key).then(
+        (value) => value !== undefined,
+        () => false,
+      );
+      if (live) keys.push(key);
     }
     return keys.sort();
+  }
+
+  /** The key a file holds, or `undefined` for a file that is not one of this store's entries. */
+  async #keyOf(name: string): Promise<string | undefined> {
+    try {
+      if (name.startsWith('k-')) {
+        const key = decodeURIComponent(name.slice(2, -SUFFIX.length));
+        checkStoreKey('FileStore', key);
+        return fileName(key) === name ? key : undefined;
+      }
+      if (!name.startsWith('h-')) return undefined;
+      // Hashed names keep their key inside the file.
+      const stored = (JSON.parse(await readFile(join(this.dir, name), 'utf8')) as { key?: unknown })
+        .key;
+      return typeof stored === 'string' && fileName(stored) === name ? stored : undefined;
+    } catch {
+      return undefined;
+    }
   }
 }
