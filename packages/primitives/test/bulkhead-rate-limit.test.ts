@@ -3,6 +3,7 @@ import {
   BulkheadPrimitive,
   BulkheadRejectedError,
   CancelledError,
+  DeadlineExceededError,
   InMemoryRateLimitStore,
   lambda,
   RateLimitExceededError,
@@ -268,5 +269,31 @@ describe('BulkheadPrimitive slot hand-off', () => {
     const late = bulkhead.execute(3); // arrives before the queued call's turn has run
     await Promise.all([queued, late]);
     expect(order).toEqual([1, 2, 3]);
+  });
+});
+
+describe('BulkheadPrimitive deadlines (issue 12, item 6)', () => {
+  it('a queued call whose deadline passes leaves the queue at once', async () => {
+    vi.useFakeTimers();
+    const gate = deferred();
+    const inner = lambda(async (x: number) => {
+      if (x === 1) await gate.promise;
+      return x;
+    });
+    const bulkhead = new BulkheadPrimitive(inner, { maxConcurrent: 1, maxQueue: 1 });
+    const first = bulkhead.execute(1);
+    const late = bulkhead
+      .execute(2, WorkflowContext.create({ deadline: Date.now() + 100 }))
+      .catch((e: unknown) => e);
+    expect(bulkhead.queued).toBe(1);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await late).toBeInstanceOf(DeadlineExceededError);
+    expect(bulkhead.queued).toBe(0);
+    // Its place is free: a live caller queues instead of being rejected.
+    const third = bulkhead.execute(3);
+    gate.resolve();
+    await expect(first).resolves.toBe(1);
+    await expect(third).resolves.toBe(3);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -1,4 +1,9 @@
-import { toCancellationError, type WorkflowContext, waitFor } from '@tta/agent-context';
+import {
+  DeadlineExceededError,
+  toCancellationError,
+  type WorkflowContext,
+  waitFor,
+} from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
@@ -92,15 +97,20 @@ export class BulkheadPrimitive<I, O> extends WorkflowPrimitive<I, O> {
       admit = resolve;
     });
     this.#queue.push(admit);
-    const leave = (reason: unknown) => {
+    const leave = (error: Error): never => {
       const index = this.#queue.indexOf(admit);
       if (index >= 0) this.#queue.splice(index, 1);
-      else this.#release(); // admitted in the same turn it was cancelled: pass the slot on
-      throw toCancellationError(reason);
+      else this.#release(); // admitted in the same turn it left: pass the slot on
+      throw error;
     };
-    return waitFor({ promise: slot, signal: context.signal, onAbort: leave }).then(() =>
-      this.#runInSlot(input, context),
-    );
+    // A queued call leaves at once when its caller aborts or its deadline passes.
+    return waitFor({
+      promise: slot,
+      signal: context.signal,
+      onAbort: (reason) => leave(toCancellationError(reason)),
+      deadline: context.deadline,
+      onDeadline: () => leave(new DeadlineExceededError({ deadline: context.deadline as number })),
+    }).then(() => this.#runInSlot(input, context));
   }
 
   #runNow(input: I, context: WorkflowContext): Promise<O> {
