@@ -4,8 +4,10 @@ import {
   type CacheStore,
   CancelledError,
   WorkflowContext as Ctx,
+  DeadlineExceededError,
   InMemoryCacheStore,
   lambda,
+  sleep,
   type WorkflowContext,
 } from '../src/index.js';
 import { createRecordingHooks, MockPrimitive } from '../src/testing/index.js';
@@ -196,5 +198,96 @@ describe('CachePrimitive', () => {
       TypeError,
     );
     expect(() => new CachePrimitive(p, { key: 'k' as never })).toThrow(TypeError);
+  });
+});
+
+describe('CachePrimitive cancellation and deadlines (issue 12, items 3-5)', () => {
+  const slowStore = (ms: number): CacheStore<string> => {
+    const inner = new InMemoryCacheStore<string>();
+    return {
+      get: (key) => new Promise((resolve) => setTimeout(() => resolve(inner.get(key)), ms)),
+      set: (key, value, ttl) => inner.set(key, value, ttl),
+      delete: (key) => inner.delete(key),
+      clear: () => inner.clear(),
+    };
+  };
+
+  it('a waiter cancelled during a slow store lookup is released at once (item 3)', async () => {
+    vi.useFakeTimers();
+    const inner = new MockPrimitive<string, string>({ returns: 'done', delayMs: 1000 });
+    const cache = new CachePrimitive(inner, { store: slowStore(30) });
+    const controller = new AbortController();
+    const call = cache
+      .execute('k', Ctx.create({ signal: controller.signal }))
+      .catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(10);
+    controller.abort();
+    await vi.advanceTimersByTimeAsync(0);
+    let settled: unknown;
+    void call.then((v) => {
+      settled = v;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled).toBeInstanceOf(CancelledError);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(inner.callCount).toBe(0); // the call never started
+  });
+
+  it('a caller arriving after the last waiter left gets a live call, not a cancelled one (item 4)', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    // Notices cancellation only at its next step, as a network call does.
+    const inner = lambda(async (_k: string, ctx) => {
+      const call = ++calls;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      ctx.throwIfCancelled();
+      return `answer ${call}`;
+    });
+    const cache = new CachePrimitive(inner);
+    const controller = new AbortController();
+    const first = cache.execute('k', Ctx.create({ signal: controller.signal })).catch((e) => e);
+    await vi.advanceTimersByTimeAsync(10);
+    controller.abort(); // the only waiter leaves: the shared call is cancelled
+    expect(await first).toBeInstanceOf(CancelledError);
+    const next = cache.execute('k'); // the cancelled call has not ended yet
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(next).resolves.toBe('answer 2');
+  });
+
+  it("the shared call is bounded by its waiters' deadlines (item 5)", async () => {
+    vi.useFakeTimers();
+    const slow = new MockPrimitive<string, string>({ returns: 'late', delayMs: 2000 });
+    const cache = new CachePrimitive(slow);
+    const call = cache
+      .execute('k', Ctx.create({ deadline: Date.now() + 100 }))
+      .catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await call).toBeInstanceOf(DeadlineExceededError);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a retry inside a cache stops at the deadline (item 5)', async () => {
+    vi.useFakeTimers();
+    let attempts = 0;
+    const flaky = lambda(async () => {
+      attempts++;
+      throw new Error('flaky');
+    }).withRetry({ maxRetries: 10, initialDelayMs: 400, backoffMultiplier: 1, jitter: false });
+    const cache = new CachePrimitive(flaky);
+    const call = cache.execute('k', Ctx.create({ deadline: Date.now() + 800 })).catch((e) => e);
+    await vi.advanceTimersByTimeAsync(5000);
+    await call;
+    expect(attempts).toBeLessThanOrEqual(3);
+  });
+
+  it('a later waiter without a deadline extends the shared call', async () => {
+    vi.useFakeTimers();
+    const slow = new MockPrimitive<string, string>({ returns: 'value', delayMs: 300 });
+    const cache = new CachePrimitive(slow);
+    const early = cache.execute('k', Ctx.create({ deadline: Date.now() + 100 })).catch((e) => e);
+    const patient = cache.execute('k');
+    await vi.advanceTimersByTimeAsync(300);
+    await expect(patient).resolves.toBe('value');
+    expect(await early).toBeInstanceOf(DeadlineExceededError); // it left at its own deadline
   });
 });

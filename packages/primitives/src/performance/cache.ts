@@ -1,4 +1,4 @@
-import { AbortScope, toCancellationError, type WorkflowContext, waitFor } from '@tta/agent-context';
+import { type WorkflowContext, waitFor } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
@@ -15,6 +15,7 @@ import {
 } from '../internal/options.js';
 import { requirePrimitive } from '../internal/validate.js';
 import { type CacheEntry, type CacheStore, InMemoryCacheStore } from './cache-store.js';
+import { SingleFlight } from './single-flight.js';
 import { stableKey } from './stable-key.js';
 
 /**
@@ -59,12 +60,6 @@ export interface CacheStats {
   hitRate: number;
 }
 
-interface Flight<O> {
-  readonly promise: Promise<O>;
-  readonly scope: AbortScope;
-  waiters: number;
-}
-
 /** The options of {@link CachePrimitive}: checks, defaults and what `describe()` shows. */
 export const CACHE_OPTIONS = declareOptions('CachePrimitive', {
   key: fn<(input: unknown, context: WorkflowContext) => string>(
@@ -102,7 +97,7 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
   // The key prefix, kept with the name it was made from (a derived name is set when composed).
   #prefix = '';
   #prefixName = '';
-  readonly #inflight = new Map<string, Flight<O>>();
+  readonly #flights = new SingleFlight<O>();
   #hits = 0;
   #misses = 0;
 
@@ -179,12 +174,17 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
       found = Promise.reject(error);
     }
     if (!isPromise(found)) return this.#afterLookup(found, key, input, context);
-    return found.then(
-      (entry) => this.#afterLookup(entry, key, input, context),
+    const lookup = found.then(
+      (entry) => entry,
       (error: unknown) => {
         this.emit({ type: 'cache-error', operation: 'get', key, error }, context);
-        return this.#afterLookup(undefined, key, input, context);
+        return undefined;
       },
+    );
+    // A caller that leaves during a slow lookup is released at once.
+    const signal = context.signal;
+    return (signal === undefined ? lookup : waitFor({ promise: lookup, signal })).then((entry) =>
+      this.#afterLookup(entry, key, input, context),
     );
   }
 
@@ -201,29 +201,12 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
     }
     this.#misses++;
     this.emit({ type: 'cache-miss', key }, context);
-    return this.#wait(this.#flight(key, input, context), context);
-  }
-
-  /** The shared call for `key`, started by the first caller that misses. */
-  #flight(key: string, input: I, context: WorkflowContext): Flight<O> {
-    const existing = this.#inflight.get(key);
-    if (existing !== undefined) return existing;
-    const scope = new AbortScope();
-    // Detached from the first caller: it must survive that caller leaving while others wait.
-    const shared = context.withCancellation({ signal: scope, inherit: false });
-    const promise = this.inner.execute(input, shared).then(
-      (value) => {
-        this.#save(key, value, context).finally(() => this.#inflight.delete(key));
-        return value;
-      },
-      (error: unknown) => {
-        this.#inflight.delete(key);
-        throw error;
-      },
+    return this.#flights.run(
+      key,
+      context,
+      (shared) => this.inner.execute(input, shared),
+      (value) => this.#save(key, value, context),
     );
-    const flight: Flight<O> = { promise, scope, waiters: 0 };
-    this.#inflight.set(key, flight);
-    return flight;
   }
 
   async #save(key: string, value: O, context: WorkflowContext): Promise<void> {
@@ -233,20 +216,5 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
     } catch (error) {
       this.emit({ type: 'cache-error', operation: 'set', key, error }, context);
     }
-  }
-
-  /** Waits for a flight as one caller: that caller's cancellation only takes that caller out. */
-  #wait(flight: Flight<O>, context: WorkflowContext): Promise<O> {
-    flight.waiters++;
-    const signal = context.signal;
-    if (signal === undefined) return flight.promise;
-    return waitFor({
-      promise: flight.promise,
-      signal,
-      onAbort: (reason) => {
-        if (--flight.waiters === 0) flight.scope.abort(reason);
-        throw toCancellationError(reason);
-      },
-    });
   }
 }
