@@ -28,6 +28,12 @@ export interface ObservabilityHooksOptions {
    * `gen_ai.output.messages` span attributes. They may hold personal data. Default: `false`.
    */
   captureContent?: boolean | undefined;
+  /**
+   * The most distinct `(primitive_type, primitive_name)` label sets kept; names past it are
+   * counted under `primitive_name="(other)"`. Names are bounded by design (no ids or inputs), so
+   * this only guards against a mistake. Default: 10000.
+   */
+  maxLabelSets?: number | undefined;
 }
 
 /**
@@ -59,7 +65,7 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
     metrics,
     captureContent: options.captureContent ?? false,
     recordedErrors: new WeakSet<object>(),
-    labelsOf: labelCache(),
+    labelsOf: labelCache(maxLabelSets(options.maxLabelSets)),
   };
   return {
     aroundExecute: (info, next) => traceExecution(t, info, next),
@@ -75,4 +81,13 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
       (EVENT_HANDLERS[event.type] as EventHandler)(event, target);
     },
   };
+}
+
+function maxLabelSets(value: number | undefined): number {
+  if (value === undefined) return 10_000;
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(
+      `createObservabilityHooks: maxLabelSets must be an integer >= 1 (got ${value})`,
+    );
+  return value;
 }

@@ -217,3 +217,38 @@ describe('metrics', () => {
     expect(() => createObservabilityHooks({ registry })).not.toThrow();
   });
 });
+
+describe('label sets are keyed by their values and bounded (issue 12, item 15)', () => {
+  it('steps built per request with one name share one label set: nothing is kept per instance', async () => {
+    // A meter provider that records what the hooks observe for the active-executions gauge.
+    const callbacks: ((result: { observe(value: number, labels: object): void }) => void)[] = [];
+    const noop = { add() {}, record() {} };
+    const meter = {
+      createCounter: () => noop,
+      createHistogram: () => noop,
+      createGauge: () => noop,
+      createUpDownCounter: () => noop,
+      createObservableUpDownCounter: () => ({
+        addCallback: (cb: (typeof callbacks)[number]) => callbacks.push(cb),
+      }),
+    };
+    const meterProvider = { getMeter: () => meter } as never;
+    register(createObservabilityHooks({ meterProvider }));
+    for (let i = 0; i < 2000; i++)
+      await lambda((x: number) => x, { name: 'per-request' }).execute(i);
+    const observed: object[] = [];
+    for (const cb of callbacks) cb({ observe: (_value, labels) => observed.push(labels) });
+    expect(observed).toEqual([{ primitive_type: 'lambda', primitive_name: 'per-request' }]);
+  });
+
+  it('past the bound, new label sets share one overflow series per type', async () => {
+    const registry = new Registry();
+    register(createObservabilityHooks({ registry, maxLabelSets: 3 }));
+    for (const name of ['a', 'b', 'c', 'd', 'e'])
+      await lambda((x: number) => x, { name }).execute(1);
+    const text = await registry.metrics();
+    expect(text).toContain('primitive_name="c"');
+    expect(text).not.toContain('primitive_name="d"');
+    expect(text).toContain('primitive_name="(other)"');
+  });
+});

@@ -33,20 +33,41 @@ export interface Telemetry {
   labelsOf(primitive: PrimitiveRef): PrimitiveLabels;
 }
 
-/** A per-primitive cache of label sets: on Node 20 a spread that adds a key costs ~0.5 µs. */
-export function labelCache(): (primitive: PrimitiveRef) => PrimitiveLabels {
-  const cache = new WeakMap<object, PrimitiveLabels>();
+/** The label value that stands for every name past the bound (see `labelCache`). */
+const OVERFLOW_NAME = '(other)';
+
+/**
+ * The label sets of primitives, keyed by their values (type and name), so steps built per request
+ * with one name share one set and one series, and nothing is kept per instance. At most `max`
+ * sets: past that, new names of a type share one overflow set (`primitive_name="(other)"`), so a
+ * name that is not bounded (an id slipped into it) cannot grow the metrics without limit.
+ */
+export function labelCache(max: number): (primitive: PrimitiveRef) => PrimitiveLabels {
+  const byValue = new Map<string, PrimitiveLabels>();
+  const make = (type: string, name: string): PrimitiveLabels => ({
+    base: { primitive_type: type, primitive_name: name },
+    success: { primitive_type: type, primitive_name: name, status: 'success' },
+    error: { primitive_type: type, primitive_name: name, status: 'error' },
+  });
+  // Fast path per instance; the entry goes with the instance and points at the shared set.
+  const byPrimitive = new WeakMap<object, PrimitiveLabels>();
   return (primitive) => {
-    let cached = cache.get(primitive);
-    if (cached === undefined) {
-      const { type, name } = primitive;
-      cached = {
-        base: { primitive_type: type, primitive_name: name },
-        success: { primitive_type: type, primitive_name: name, status: 'success' },
-        error: { primitive_type: type, primitive_name: name, status: 'error' },
-      };
-      cache.set(primitive, cached);
+    const cached = byPrimitive.get(primitive);
+    if (cached !== undefined) return cached;
+    const { type, name } = primitive;
+    const key = `${type}\u0000${name}`;
+    let labels = byValue.get(key);
+    if (labels === undefined) {
+      if (byValue.size < max) {
+        labels = make(type, name);
+        byValue.set(key, labels);
+      } else {
+        const overflow = `${type}\u0000${OVERFLOW_NAME}`;
+        labels = byValue.get(overflow) ?? make(type, OVERFLOW_NAME);
+        byValue.set(overflow, labels);
+      }
     }
-    return cached;
+    byPrimitive.set(primitive, labels);
+    return labels;
   };
 }

@@ -44,8 +44,8 @@ export interface SetupObservabilityOptions {
   metricReaders?: sdkMetrics.MetricReader[] | undefined;
   /** OpenTelemetry instrumentations to enable (e.g. HTTP). Default: none. */
   instrumentations?: unknown[] | undefined;
-  /** Options of the hooks (`captureContent`). Default: `{}`. */
-  hooks?: Pick<ObservabilityHooksOptions, 'captureContent'> | undefined;
+  /** Options of the hooks (`captureContent`, `maxLabelSets`). Default: `{}`. */
+  hooks?: Pick<ObservabilityHooksOptions, 'captureContent' | 'maxLabelSets'> | undefined;
 }
 
 /**
