@@ -124,6 +124,9 @@ export class Budget {
   #outputTokens = 0;
   #costUsd = 0;
   #byModel: Record<string, { tokens: number; costUsd: number; calls: number }> = {};
+  // Told once when recorded spending reaches a limit of this budget (see onExhausted).
+  #listeners: Set<(error: BudgetExceededError) => void> | undefined;
+  #told = false;
 
   constructor(
     limits: BudgetLimits,
@@ -170,6 +173,52 @@ export class Budget {
       });
     }
     this.#parent?.record(usage);
+    if (this.#listeners !== undefined && !this.#told) {
+      const error = this.#ownExceeded(false);
+      if (error !== undefined) {
+        this.#told = true;
+        for (const listener of [...this.#listeners]) listener(error);
+      }
+    }
+  }
+
+  /**
+   * Calls `listener` once when recorded spending reaches a token or cost limit of this budget or
+   * of an enclosing one (a sibling sharing the parent can spend it). Returns the unsubscribe
+   * function. Duration limits are deadlines: contexts time them themselves.
+   *
+   * @example
+   * ```ts
+   * const off = budget.onExhausted((error) => controller.abort(error));
+   * ```
+   */
+  onExhausted(listener: (error: BudgetExceededError) => void): () => void {
+    const offs: (() => void)[] = [];
+    for (let b: Budget | undefined = this; b !== undefined; b = b.#parent) {
+      const own = b;
+      own.#listeners ??= new Set();
+      own.#listeners.add(listener);
+      offs.push(() => own.#listeners?.delete(listener));
+    }
+    return () => {
+      for (const off of offs) off();
+    };
+  }
+
+  /** This budget's own exceeded limit (tokens, cost and, unless `spendingOnly`, duration). */
+  #ownExceeded(withDuration: boolean): BudgetExceededError | undefined {
+    const { maxTokens, maxCostUsd, maxDurationMs } = this.limits;
+    const tokens = this.#inputTokens + this.#outputTokens;
+    if (maxTokens !== undefined && tokens >= maxTokens)
+      return new BudgetExceededError({ limit: 'tokens', max: maxTokens, spent: tokens });
+    if (maxCostUsd !== undefined && this.#costUsd >= maxCostUsd)
+      return new BudgetExceededError({ limit: 'costUsd', max: maxCostUsd, spent: this.#costUsd });
+    if (withDuration && maxDurationMs !== undefined) {
+      const elapsed = Date.now() - this.startTime;
+      if (elapsed >= maxDurationMs)
+        return new BudgetExceededError({ limit: 'durationMs', max: maxDurationMs, spent: elapsed });
+    }
+    return undefined;
   }
 
   /** What has been spent against this budget. */
@@ -213,18 +262,7 @@ export class Budget {
 
   /** The first limit that is reached (here or in an enclosing budget), or undefined. */
   exceeded(): BudgetExceededError | undefined {
-    const { maxTokens, maxCostUsd, maxDurationMs } = this.limits;
-    const tokens = this.#inputTokens + this.#outputTokens;
-    if (maxTokens !== undefined && tokens >= maxTokens)
-      return new BudgetExceededError({ limit: 'tokens', max: maxTokens, spent: tokens });
-    if (maxCostUsd !== undefined && this.#costUsd >= maxCostUsd)
-      return new BudgetExceededError({ limit: 'costUsd', max: maxCostUsd, spent: this.#costUsd });
-    if (maxDurationMs !== undefined) {
-      const elapsed = Date.now() - this.startTime;
-      if (elapsed >= maxDurationMs)
-        return new BudgetExceededError({ limit: 'durationMs', max: maxDurationMs, spent: elapsed });
-    }
-    return this.#parent?.exceeded();
+    return this.#ownExceeded(true) ?? this.#parent?.exceeded();
   }
 
   /** True once any limit (here or in an enclosing budget) is reached. */

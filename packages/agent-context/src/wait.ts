@@ -1,5 +1,6 @@
 import { toCancellationError } from './errors/cancellation.js';
 import { DeadlineExceededError } from './errors/deadline-exceeded-error.js';
+import { follow } from './follow-abort.js';
 
 /**
  * What {@link waitFor} waits for, and what each way of ending gives. Every field is optional;
@@ -29,7 +30,7 @@ export interface Wait<T> {
 
 /**
  * The one way this library waits: for a promise, a timer, a deadline or an abort, whichever comes
- * first. It settles exactly once, always clears its timer and removes its abort listener, and
+ * first. It settles exactly once, always clears its timer and stops following the signal, and
  * ignores (without an unhandled rejection) a promise that settles late. Timers are looked up at
  * call time, so fake timers apply.
  *
@@ -56,11 +57,12 @@ export function waitFor<T>(wait: Wait<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let done = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let unfollow: (() => void) | undefined;
     const finish = <A>(outcome: (arg: A) => T | PromiseLike<T>, arg: A) => {
       if (done) return;
       done = true;
       if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      unfollow?.();
       try {
         resolve(outcome(arg));
       } catch (error) {
@@ -77,7 +79,8 @@ export function waitFor<T>(wait: Wait<T>): Promise<T> {
         delay,
       );
     }
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // Through one shared listener per signal: many waits on one long-lived signal add none each.
+    if (signal !== undefined) unfollow = follow(signal, onAbort);
     promise?.then(
       (value) => finish(identity, value),
       (error: unknown) => finish(rethrow, error),

@@ -152,6 +152,21 @@ export class WorkflowContext {
     return this.#cancel.signal;
   }
 
+  /**
+   * Ends this context's watch on its signals, deadline and budget: removes the listeners and
+   * clears the timer that reading `signal` set up (the signal keeps its state). Call it when the
+   * work the context was made for has ended; the library does so for every context it makes.
+   *
+   * @example
+   * ```ts
+   * const branch = ctx.child({ signal: scope });
+   * try { await step.execute(input, branch); } finally { branch.dispose(); }
+   * ```
+   */
+  dispose(): void {
+    this.#cancel.dispose();
+  }
+
   /** What this run may still spend, and has spent (shared with children). `undefined` without a budget. */
   get budget(): Budget | undefined {
     return this.#cancel.budget;

@@ -284,7 +284,11 @@ describe('JSON round-trip', () => {
     const copy = WorkflowContext.fromJSON(JSON.stringify(ctx));
     expect(copy.toJSON()).toEqual(ctx.toJSON());
     expect(copy.correlationId).toBe(ctx.correlationId);
-    expect(copy.signal).toBeUndefined();
+    // The caller's signal is not restored; the restored deadline has a signal of its own (issue 12).
+    expect(copy.signal).not.toBe(ctx.signal);
+    expect(copy.signal?.aborted).toBe(false);
+    copy.dispose();
+    ctx.dispose();
     expect(JSON.parse(JSON.stringify(ctx))).not.toHaveProperty('signal');
   });
 

@@ -220,3 +220,19 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs(new Headers({}))).toBeUndefined();
   });
 });
+
+describe('a deadline stops a streamed call (issue 12, item 1)', () => {
+  it('a long stream called with a near deadline ends with DeadlineExceededError, not ok', async () => {
+    const { DeadlineExceededError } = await import('@tta/agent-context');
+    const server = await serve({ reply: () => 'a b c d e f g h', chunkDelayMs: 200 });
+    const chat = new OpenAIChatPrimitive({
+      model: 'fake-small',
+      baseURL: server.url,
+      stream: true,
+    });
+    const error = await chat
+      .execute('count', WorkflowContext.create({ deadline: Date.now() + 200 }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+  });
+});

@@ -2,6 +2,7 @@ import type { AbortScope } from '../abort-scope.js';
 import { Budget, type BudgetLimits } from '../budget.js';
 import { toCancellationError } from '../errors/cancellation.js';
 import { DeadlineExceededError } from '../errors/deadline-exceeded-error.js';
+import { follow } from '../follow-abort.js';
 
 /**
  * When a context's work must stop: its signal (chained to its ancestors'), its deadline and its
@@ -16,6 +17,8 @@ export class Cancellation {
   // The nearest ancestor with a signal of its own: the chain skips those without one.
   readonly #parent: Cancellation | undefined;
   #combined: AbortSignal | undefined;
+  // What `signal` set up to follow its sources, the deadline and the budget: undone by dispose().
+  #watching: (() => void)[] | undefined;
 
   constructor(
     own: AbortSignal | AbortScope | undefined,
@@ -72,17 +75,72 @@ export class Cancellation {
     return this.#own !== undefined ? this : this.#parent;
   }
 
-  /** The combined signal of the chain, built when first read; `undefined` when nothing can abort. */
+  /**
+   * The signal that aborts when any signal of the chain does, when the deadline passes (reason
+   * `DeadlineExceededError`) or when the budget is spent, by this context or any other sharing it
+   * (reason `BudgetExceededError`). Built when first read, with one timer for the deadline and one
+   * listener per source, all removed by `dispose()` (not `AbortSignal.any`, which on Node 20 keeps
+   * every combined signal registered on a long-lived source). `undefined` when nothing can abort.
+   */
   get signal(): AbortSignal | undefined {
     if (this.#combined !== undefined) return this.#combined;
-    const signals: AbortSignal[] = [];
+    const sources: AbortSignal[] = [];
     for (let c: Cancellation | undefined = this; c !== undefined; c = c.#parent) {
       const own = c.#own instanceof AbortSignal ? c.#own : c.#own?.signal;
-      if (own !== undefined && !signals.includes(own)) signals.push(own);
+      if (own !== undefined && !sources.includes(own)) sources.push(own);
     }
-    if (signals.length === 0) return undefined;
-    this.#combined = signals.length === 1 ? signals[0] : AbortSignal.any(signals);
-    return this.#combined;
+    const budget = this.#budget;
+    const watchBudget = budget !== undefined && hasSpendingLimit(budget);
+    if (sources.length === 0 && this.deadline === undefined && !watchBudget) return undefined;
+    if (sources.length === 1 && this.deadline === undefined && !watchBudget) {
+      this.#combined = sources[0];
+      return this.#combined;
+    }
+    const controller = new AbortController();
+    this.#combined = controller.signal;
+    const watching: (() => void)[] = [];
+    this.#watching = watching;
+    const abort = (reason: unknown) => {
+      this.dispose();
+      if (!controller.signal.aborted) controller.abort(reason);
+    };
+    for (const source of sources) {
+      if (source.aborted) {
+        abort(source.reason);
+        return controller.signal;
+      }
+      watching.push(follow(source, () => abort(source.reason)));
+    }
+    if (this.deadline !== undefined) {
+      const deadline = this.deadline;
+      const expired = () => abort(new DeadlineExceededError({ deadline }));
+      const ms = deadline - Date.now();
+      if (ms <= 0) {
+        expired();
+        return controller.signal;
+      }
+      const timer = setTimeout(expired, ms);
+      // A context's deadline never keeps the process alive.
+      (timer as { unref?: () => void }).unref?.();
+      watching.push(() => clearTimeout(timer));
+    }
+    if (budget !== undefined && watchBudget) {
+      const spent = budget.exceeded();
+      if (spent !== undefined) abort(spent);
+      else watching.push(budget.onExhausted(abort));
+    }
+    return controller.signal;
+  }
+
+  /**
+   * Stops following the sources, the deadline and the budget (removes the listeners and clears
+   * the timer that reading `signal` set up). The signal keeps its state. Idempotent.
+   */
+  dispose(): void {
+    const watching = this.#watching;
+    if (watching === undefined) return;
+    this.#watching = undefined;
+    for (const stop of watching) stop();
   }
 
   get isCancelled(): boolean {
@@ -132,4 +190,12 @@ function earlier(a: number | undefined, b: number | undefined): number | undefin
   if (a === undefined) return b;
   if (b === undefined) return a;
   return Math.min(a, b);
+}
+
+function hasSpendingLimit(budget: Budget): boolean {
+  // Any budget in the chain with a token or cost limit can be spent by a sibling.
+  return (
+    budget.remaining.tokens !== Number.POSITIVE_INFINITY ||
+    budget.remaining.costUsd !== Number.POSITIVE_INFINITY
+  );
 }

@@ -139,8 +139,10 @@ export class AgentCoordinationPrimitive<I, O> extends WorkflowPrimitive<I, Coord
       for (const [name, agent] of this.#agents) {
         const scope = new AbortScope();
         scopes.set(name, scope);
-        agent.execute(input, context.child({ agentId: name, signal: scope })).then(
+        const branch = context.child({ agentId: name, signal: scope });
+        agent.execute(input, branch).then(
           (value) => {
+            branch.dispose();
             if (!record(name, { status: 'fulfilled', value, durationMs: Date.now() - started }))
               return;
             const early = strategy.onFulfilled?.(name, value, { ...results });
@@ -150,6 +152,7 @@ export class AgentCoordinationPrimitive<I, O> extends WorkflowPrimitive<I, Coord
             } else if (--pending === 0) resolve(undefined);
           },
           (reason: unknown) => {
+            branch.dispose();
             if (!record(name, { status: 'rejected', reason, durationMs: Date.now() - started }))
               return;
             if (--pending === 0) resolve(undefined);

@@ -171,10 +171,13 @@ export class AgentHandoffPrimitive<I, O> extends WorkflowPrimitive<I, HandoffRes
       const task = this.#queue.shift() as QueuedHandoff<I>;
       const context = WorkflowContext.fromJSON(task.context, { signal });
       const record: HandoffRecord = { ...task.record, status: 'completed', time: Date.now() };
-      const output = await this.#target(task.agent).execute(
-        task.input,
-        context.child({ agentId: task.agent }),
-      );
+      const child = context.child({ agentId: task.agent });
+      const output = await this.#target(task.agent)
+        .execute(task.input, child)
+        .finally(() => {
+          child.dispose();
+          context.dispose();
+        });
       results.push({ status: 'completed', agent: task.agent, output, record });
     }
     return results;
@@ -225,7 +228,8 @@ export class AgentHandoffPrimitive<I, O> extends WorkflowPrimitive<I, HandoffRes
       this.#queue.push({ agent, input, context: context.toJSON(), record });
       return { status, agent, position: this.#queue.length, record };
     }
-    const output = await target.execute(input, context.child({ agentId: agent }));
+    const child = context.child({ agentId: agent });
+    const output = await target.execute(input, child).finally(() => child.dispose());
     return { status: 'completed', agent, output, record };
   }
 }

@@ -150,13 +150,16 @@ class Parallel<
           const index = started++;
           const key = keys[index] as string | number;
           running++;
-          (primitives[index] as AnyPrimitive).execute(input, context.child({ signal: scope })).then(
+          const branch = context.child({ signal: scope });
+          (primitives[index] as AnyPrimitive).execute(input, branch).then(
             (value) => {
+              branch.dispose();
               if (stopped) return;
               results[key] = settledMode ? { status: 'fulfilled', value } : value;
               finish();
             },
             (reason: unknown) => {
+              branch.dispose();
               if (stopped) return;
               // Cancellation of the whole step is not a branch outcome, even when settling.
               if (!settledMode || (isCancellationError(reason) && context.isCancelled))

@@ -56,15 +56,18 @@ export class SingleFlight<O> {
     };
     extend(flight, context.deadline);
     const forget = () => this.#forget(key, flight);
-    flight.promise = start(context.withCancellation({ signal: scope, inherit: false })).then(
+    const shared = context.withCancellation({ signal: scope, inherit: false });
+    flight.promise = start(shared).then(
       (value) => {
         stopTimer(flight);
+        shared.dispose();
         // New callers still find the call while its value is being saved.
         settle(value).finally(forget);
         return value;
       },
       (error: unknown) => {
         stopTimer(flight);
+        shared.dispose();
         forget();
         throw error;
       },

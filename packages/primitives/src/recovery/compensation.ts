@@ -220,6 +220,7 @@ class Compensation<I, O> extends WorkflowPrimitive<I, O> {
         this.emit({ type: 'compensation', step: step.name, status: 'failed', error }, context);
       }
     }
+    undoContext.dispose();
     return new CompensationError(
       { saga: this.name, failedStep, compensated, compensationErrors },
       { cause },

@@ -1,4 +1,10 @@
-import { AbortScope, toCancellationError, type WorkflowContext, waitFor } from '@tta/agent-context';
+import {
+  AbortScope,
+  isTtaError,
+  toCancellationError,
+  type WorkflowContext,
+  waitFor,
+} from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
@@ -70,23 +76,30 @@ export class TimeoutPrimitive<I, O> extends WorkflowPrimitive<I, O> {
 
   protected run(input: I, context: WorkflowContext): Promise<O> {
     const limitMs = Math.min(this.timeoutMs, context.remainingMs());
+    const byDeadline = limitMs < this.timeoutMs;
     const scope = new AbortScope();
+    // Read before the inner step starts, so the caller's deadline fires before the inner's.
+    const signal = context.signal;
+    const guarded = context.withCancellation({ signal: scope });
+    const timedOut = () => {
+      const error = new TimeoutError({ step: this.inner.name, timeoutMs: limitMs });
+      scope.abort(error);
+      this.emit({ type: 'timeout', timeoutMs: limitMs }, context);
+      if (this.#fallback === undefined) throw error;
+      return this.#fallback.execute(input, context);
+    };
     return waitFor<O>({
-      promise: this.inner.execute(input, context.withCancellation({ signal: scope })),
+      promise: this.inner.execute(input, guarded),
       ms: limitMs,
-      onTimer: () => {
-        const error = new TimeoutError({ step: this.inner.name, timeoutMs: limitMs });
-        scope.abort(error);
-        this.emit({ type: 'timeout', timeoutMs: limitMs }, context);
-        if (this.#fallback === undefined) throw error;
-        return this.#fallback.execute(input, context);
-      },
-      signal: context.signal,
+      onTimer: timedOut,
+      signal,
       onAbort: (reason) => {
+        // The context's deadline is what limited this timeout: it is the timeout that fired.
+        if (byDeadline && isTtaError(reason, 'DEADLINE_EXCEEDED')) return timedOut();
         scope.abort(reason);
         context.throwIfCancelled();
         throw toCancellationError(reason);
       },
-    });
+    }).finally(() => guarded.dispose());
   }
 }
