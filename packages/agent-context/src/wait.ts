@@ -26,6 +26,8 @@ export interface Wait<T> {
   signal?: AbortSignal | undefined;
   /** What an abort gives. Default: throws the reason as a cancellation error (`toCancellationError`). */
   onAbort?: ((reason: unknown) => T | PromiseLike<T>) | undefined;
+  /** Runs once when the wait ends, whichever way, before the outcome's handler (cleanup). Default: none. */
+  onEnd?: (() => void) | undefined;
 }
 
 /**
@@ -49,6 +51,7 @@ export function waitFor<T>(wait: Wait<T>): Promise<T> {
   const { signal, promise } = wait;
   if (signal?.aborted) {
     promise?.then(undefined, ignore);
+    wait.onEnd?.();
     return settle(wait.onAbort ?? cancelled, signal.reason);
   }
   const byDeadline =
@@ -63,6 +66,7 @@ export function waitFor<T>(wait: Wait<T>): Promise<T> {
       done = true;
       if (timer !== undefined) clearTimeout(timer);
       unfollow?.();
+      wait.onEnd?.();
       try {
         resolve(outcome(arg));
       } catch (error) {

@@ -75,6 +75,19 @@ describe('waitFor', () => {
     ).resolves.toBe('left');
   });
 
+  it('runs onEnd once, whichever way the wait ends', async () => {
+    const ends: string[] = [];
+    await waitFor({ promise: Promise.resolve(1), onEnd: () => ends.push('value') });
+    await waitFor({
+      promise: Promise.reject(new Error('x')),
+      onEnd: () => ends.push('error'),
+    }).catch(() => {});
+    const controller = new AbortController();
+    controller.abort();
+    await waitFor({ signal: controller.signal, onEnd: () => ends.push('aborted') }).catch(() => {});
+    expect(ends).toEqual(['value', 'error', 'aborted']);
+  });
+
   it('keeps a TTA error reason as it is', async () => {
     const controller = new AbortController();
     const reason = new DeadlineExceededError({ deadline: 0 });

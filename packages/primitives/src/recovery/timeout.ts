@@ -100,6 +100,7 @@ export class TimeoutPrimitive<I, O> extends WorkflowPrimitive<I, O> {
         context.throwIfCancelled();
         throw toCancellationError(reason);
       },
-    }).finally(() => guarded.dispose());
+      onEnd: () => guarded.dispose(),
+    });
   }
 }
