@@ -146,6 +146,6 @@ export {
   type RateLimitStore,
   type TokenBucketConfig,
 } from './recovery/rate-limit-store.js';
-
 export { isRetryableError, type RetryOptions, RetryPrimitive } from './recovery/retry.js';
+export { SagaScopePrimitive, sagaScope } from './recovery/saga-scope.js';
 export { type TimeoutOptions, TimeoutPrimitive } from './recovery/timeout.js';

@@ -4,8 +4,9 @@ import type { DescribedChild } from '../core/describe.js';
 import { isWorkflowPrimitive } from '../core/is-primitive.js';
 import { LambdaPrimitive, type StepFunction } from '../core/lambda.js';
 import type { PrimitiveOptions } from '../core/types.js';
-import { CompensationError, type CompensationFailure } from '../errors/compensation-error.js';
+import type { CompensationError, CompensationFailure } from '../errors/compensation-error.js';
 import { requireFunction } from '../internal/validate.js';
+import { type CompensationEventInit, compensateInReverse, SAGA_SCOPE } from './saga-scope.js';
 
 /**
  * Undoes a completed step, given the step's input and output.
@@ -193,37 +194,40 @@ class Compensation<I, O> extends WorkflowPrimitive<I, O> {
         completed.push({ step, input: value, output });
         value = output;
       }
+      // Done: if a saga scope encloses this step, a failure later in it undoes these steps too.
+      const scope = context.getValue(SAGA_SCOPE);
+      if (scope !== undefined)
+        for (const { step, input: stepInput, output } of completed)
+          scope.register({
+            name: step.name,
+            undo: (undoContext) => step.compensate(stepInput, output, undoContext),
+          });
       return value as O;
     } catch (error) {
       throw await this.#compensate(completed, current?.name ?? '(none)', error, context);
     }
   }
 
-  async #compensate(
+  /** Reports one compensation to the hooks. */
+  emitCompensation(event: CompensationEventInit, context: WorkflowContext): void {
+    this.emit({ type: 'compensation', ...event }, context);
+  }
+
+  #compensate(
     completed: readonly { step: NormalizedStep; input: unknown; output: unknown }[],
     failedStep: string,
     cause: unknown,
     context: WorkflowContext,
   ): Promise<CompensationError> {
-    // Undoing must happen even when the run was cancelled or its deadline passed.
-    const undoContext = context.withCancellation({ inherit: false });
-    const compensated: string[] = [];
-    const compensationErrors: CompensationFailure[] = [];
-    for (let i = completed.length - 1; i >= 0; i--) {
-      const { step, input, output } = completed[i] as (typeof completed)[number];
-      try {
-        await step.compensate(input, output, undoContext);
-        compensated.push(step.name);
-        this.emit({ type: 'compensation', step: step.name, status: 'compensated' }, context);
-      } catch (error) {
-        compensationErrors.push({ step: step.name, error });
-        this.emit({ type: 'compensation', step: step.name, status: 'failed', error }, context);
-      }
-    }
-    undoContext.dispose();
-    return new CompensationError(
-      { saga: this.name, failedStep, compensated, compensationErrors },
-      { cause },
+    return compensateInReverse(
+      this,
+      completed.map(({ step, input, output }) => ({
+        name: step.name,
+        undo: (undoContext) => step.compensate(input, output, undoContext),
+      })),
+      failedStep,
+      cause,
+      context,
     );
   }
 }
