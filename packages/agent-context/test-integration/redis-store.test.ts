@@ -1,30 +1,21 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type RedisServer, startRedis } from '../../primitives/test-integration/redis-server.js';
+import { expect, it } from 'vitest';
+import { useRedis } from '../../primitives/test-integration/use-redis.js';
 import { RedisStore } from '../src/redis/index.js';
 import { storeContract } from '../test/store-contract.js';
 
-let redis: RedisServer;
-let admin: Redis;
-beforeAll(async () => {
-  redis = await startRedis();
-  admin = new Redis(redis.url);
-});
-afterAll(async () => {
-  admin.disconnect();
-  await redis.stop();
-});
+const redis = useRedis();
 
 storeContract('RedisStore', async () => {
   const store = new RedisStore({ url: redis.url, keyPrefix: 'test:' });
   return {
     store,
     corrupt: async (key, text) => {
-      await admin.set(`test:${key}`, text);
+      await redis.admin.set(`test:${key}`, text);
     },
     cleanup: async () => {
       await store.close();
-      await admin.flushall();
+      await redis.admin.flushall();
     },
   };
 });
@@ -32,15 +23,15 @@ storeContract('RedisStore', async () => {
 // A key prefix with glob characters must still list its own keys (issue 12, item 13).
 storeContract('RedisStore with a glob-character prefix', async () => {
   const store = new RedisStore({ url: redis.url, keyPrefix: 'app[1]:' });
-  await admin.set('app1:decoy', 'not ours'); // what an unescaped `app[1]:*` would also match
+  await redis.admin.set('app1:decoy', 'not ours'); // what an unescaped `app[1]:*` would also match
   return {
     store,
     corrupt: async (key, text) => {
-      await admin.set(`app[1]:${key}`, text);
+      await redis.admin.set(`app[1]:${key}`, text);
     },
     cleanup: async () => {
       await store.close();
-      await admin.flushall();
+      await redis.admin.flushall();
     },
   };
 });

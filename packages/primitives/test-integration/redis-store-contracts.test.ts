@@ -1,6 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll } from 'vitest';
 import {
   RedisCacheStore,
   RedisCircuitBreakerStore,
@@ -9,20 +7,11 @@ import {
 import { cacheStoreContract } from '../test/contracts/cache-store.js';
 import { circuitBreakerStoreContract } from '../test/contracts/circuit-breaker-store.js';
 import { rateLimitStoreContract } from '../test/contracts/rate-limit-store.js';
-import { type RedisServer, startRedis } from './redis-server.js';
+import { useRedis } from './use-redis.js';
 
 // The Redis stores against the same contracts as the in-memory ones (test/store-contracts.test.ts):
 // two clients on one real redis-server, as two replicas would be.
-let redis: RedisServer;
-let admin: Redis;
-beforeAll(async () => {
-  redis = await startRedis();
-  admin = new Redis(redis.url);
-});
-afterAll(async () => {
-  admin.disconnect();
-  await redis.stop();
-});
+const redis = useRedis();
 
 function pair<S extends { close(): Promise<void> }>(make: () => S) {
   const [a, b] = [make(), make()];
@@ -31,7 +20,7 @@ function pair<S extends { close(): Promise<void> }>(make: () => S) {
     b,
     cleanup: async () => {
       await Promise.all([a.close(), b.close()]);
-      await admin.flushall();
+      await redis.admin.flushall();
     },
   };
 }
