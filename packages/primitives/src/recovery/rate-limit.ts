@@ -68,7 +68,6 @@ export class RateLimitPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   readonly inner: WorkflowPrimitive<I, O>;
   readonly #key: string | undefined;
   readonly #config: TokenBucketConfig;
-  readonly #maxWaitMs: number;
   readonly #options: Resolved<typeof RATE_LIMIT_OPTIONS.specs>;
   readonly #store: RateLimitStore;
 
@@ -83,7 +82,6 @@ export class RateLimitPrimitive<I, O> extends WorkflowPrimitive<I, O> {
       capacity: o.tokensPerInterval,
       refillPerMs: o.tokensPerInterval / o.intervalMs,
     });
-    this.#maxWaitMs = o.maxWaitMs;
     this.#store = o.store;
     this.#key = o.key;
     this.adoptChildren();
@@ -112,7 +110,7 @@ export class RateLimitPrimitive<I, O> extends WorkflowPrimitive<I, O> {
       waitMs = 0;
     }
     if (waitMs > 0) {
-      if (waitMs > this.#maxWaitMs || waitMs >= context.remainingMs()) {
+      if (waitMs > this.#options.maxWaitMs || waitMs >= context.remainingMs()) {
         await this.#release(context);
         this.emit({ type: 'rejection', reason: 'rate-limited' }, context);
         throw new RateLimitExceededError({ limiter: this.name, retryAfterMs: waitMs });
