@@ -143,7 +143,9 @@ export {
 export { type RateLimitOptions, RateLimitPrimitive } from './recovery/rate-limit.js';
 export {
   InMemoryRateLimitStore,
+  type RateLimitReservation,
   type RateLimitStore,
+  STALE_TICKET_MS,
   type TokenBucketConfig,
 } from './recovery/rate-limit-store.js';
 export { isRetryableError, type RetryOptions, RetryPrimitive } from './recovery/retry.js';

@@ -29,9 +29,20 @@ circuitBreakerStoreContract('RedisCircuitBreakerStore', async () =>
   pair(() => new RedisCircuitBreakerStore({ url: redis.url, clock: 'client' })),
 );
 
-rateLimitStoreContract('RedisRateLimitStore', async () =>
-  pair(() => new RedisRateLimitStore({ url: redis.url, clock: 'client' })),
-);
+rateLimitStoreContract('RedisRateLimitStore', async () => ({
+  ...pair(() => new RedisRateLimitStore({ url: redis.url, clock: 'client' })),
+  // SUBSCRIBE completes asynchronously: wait until Redis counts the subscriber.
+  subscribed: async (key) => {
+    for (;;) {
+      const [, count] = (await redis.admin.pubsub('NUMSUB', `tta:rate:${key}:moved`)) as [
+        string,
+        number,
+      ];
+      if (Number(count) > 0) return;
+      await sleep(5);
+    }
+  },
+}));
 
 cacheStoreContract('RedisCacheStore', async () => ({
   ...pair(() => new RedisCacheStore({ url: redis.url, keyPrefix: 'contract:' })),

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { WorkflowContext } from '@tta/agent-context';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -187,11 +188,13 @@ describe('RedisRateLimitStore', () => {
       track(new RedisRateLimitStore({ url: redis.url })),
     ];
     const config = { capacity: 10, refillPerMs: 10 / 60_000 };
-    const waits = await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        (stores[i % 2] as RedisRateLimitStore).reserve('burst', Date.now(), config),
-      ),
-    );
+    const waits = (
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          (stores[i % 2] as RedisRateLimitStore).reserve('burst', Date.now(), config),
+        ),
+      )
+    ).map((r) => r.waitMs);
     expect(waits.filter((w) => w === 0)).toHaveLength(10);
     // Waiting callers are queued: each later reservation waits one refill period longer.
     const queued = waits.filter((w) => w > 0).sort((x, y) => x - y);
@@ -215,6 +218,42 @@ describe('RedisRateLimitStore', () => {
     await expect(a.execute(3)).rejects.toMatchObject({ name: 'RateLimitExceededError' });
     await expect(b.execute(3)).rejects.toMatchObject({ name: 'RateLimitExceededError' });
     expect(inner.callCount).toBe(2);
+  });
+});
+
+describe('RedisRateLimitStore line across replicas (issue 12 item 7)', () => {
+  it('a caller that gives up passes its turn to the next in line, who may be in another replica', async () => {
+    const starts: [string, number][] = [];
+    const t0 = Date.now();
+    const inner = lambda((name: string) => {
+      starts.push([name, Date.now() - t0]);
+      return name;
+    });
+    const options = { tokensPerInterval: 1, intervalMs: 300, key: 'line' };
+    const [one, two] = [
+      new RateLimitPrimitive(inner, {
+        ...options,
+        store: track(new RedisRateLimitStore({ url: redis.url })),
+      }),
+      new RateLimitPrimitive(inner, {
+        ...options,
+        store: track(new RedisRateLimitStore({ url: redis.url })),
+      }),
+    ];
+    await one.execute('a');
+    const giveUp = new AbortController();
+    const b = one.execute('b', WorkflowContext.create({ signal: giveUp.signal }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const c = two.execute('c');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    giveUp.abort();
+    await expect(b).rejects.toMatchObject({ name: 'CancelledError' });
+    const d = one.execute('d');
+    await expect(Promise.all([c, d])).resolves.toEqual(['c', 'd']);
+    expect(starts.map(([name]) => name)).toEqual(['a', 'c', 'd']);
+    const at = Object.fromEntries(starts);
+    expect(at.c).toBeLessThan(500); // moved up into b's turn (~300 ms), not its own (~600 ms)
+    expect((at.d as number) - (at.c as number)).toBeGreaterThanOrEqual(290); // never two per interval
   });
 });
 

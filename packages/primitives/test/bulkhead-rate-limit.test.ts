@@ -144,6 +144,97 @@ describe('RateLimitPrimitive', () => {
     expect(inner.callCount).toBe(2);
   });
 
+  it('keeps first come, first served when a waiting caller gives up; the burst stays within tokensPerInterval', async () => {
+    // Issue 12 item 7: b gave up at 10 ms, c kept its 2000 ms turn and d, arriving later,
+    // was scheduled 1 ms after c: two calls in one interval of a 1-per-second limit.
+    vi.useFakeTimers({ now: 0 });
+    const starts: [number, number][] = [];
+    const inner = lambda((n: number) => {
+      starts.push([n, Date.now()]);
+      return n;
+    });
+    const limiter = new RateLimitPrimitive(inner, { tokensPerInterval: 1, intervalMs: 1000 });
+    const a = limiter.execute(1);
+    const giveUp = new AbortController();
+    const b = limiter.execute(2, WorkflowContext.create({ signal: giveUp.signal }));
+    const c = limiter.execute(3);
+    await vi.advanceTimersByTimeAsync(10);
+    giveUp.abort();
+    await expect(b).rejects.toBeInstanceOf(CancelledError);
+    await vi.advanceTimersByTimeAsync(1);
+    const d = limiter.execute(4);
+    await vi.advanceTimersByTimeAsync(3000);
+    await expect(Promise.all([a, c, d])).resolves.toEqual([1, 3, 4]);
+    expect(starts).toEqual([
+      [1, 0],
+      [3, 1000], // c moved up into b's turn
+      [4, 2000], // d after c, one interval later
+    ]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('with callers giving up at random, the survivors start in arrival order and never faster than the bucket allows', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const starts: [number, number][] = [];
+    const inner = lambda((n: number) => {
+      starts.push([n, Date.now()]);
+      return n;
+    });
+    const limiter = new RateLimitPrimitive(inner, { tokensPerInterval: 2, intervalMs: 1000 });
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    const runs: Promise<unknown>[] = [];
+    for (let n = 0; n < 40; n++) {
+      const controller = new AbortController();
+      if (n % 3 === 1) setTimeout(() => controller.abort(), Math.floor(random() * 8000));
+      runs.push(
+        limiter.execute(n, WorkflowContext.create({ signal: controller.signal })).catch(() => -1),
+      );
+      await vi.advanceTimersByTimeAsync(Math.floor(random() * 300));
+    }
+    await vi.advanceTimersByTimeAsync(60_000);
+    await Promise.all(runs);
+    const order = starts.map(([n]) => n);
+    expect(order).toEqual([...order].sort((x, y) => x - y));
+    expect(order.filter((n) => n % 3 !== 1)).toEqual(
+      Array.from({ length: 40 }, (_, n) => n).filter((n) => n % 3 !== 1),
+    );
+    // A token bucket of 2 refilled every 500 ms: any 3 consecutive starts span >= 500 ms.
+    for (let i = 2; i < starts.length; i++)
+      expect(
+        (starts[i] as [number, number])[1] - (starts[i - 2] as [number, number])[1],
+      ).toBeGreaterThanOrEqual(500);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a store that answers nonsense fails open with a store-error event, like a failing one', async () => {
+    const recorder = withHooks(createRecordingHooks());
+    const limiter = new RateLimitPrimitive(
+      lambda((n: number) => n),
+      {
+        tokensPerInterval: 1,
+        intervalMs: 1000,
+        store: { reserve: () => 42 as never, claim: () => 0, release: () => {} },
+      },
+    );
+    try {
+      await expect(limiter.execute(1)).resolves.toBe(1);
+      expect(recorder.events).toMatchObject([
+        {
+          type: 'store-error',
+          store: 'rate-limit',
+          operation: 'reserve',
+          error: { name: 'TypeError' },
+        },
+      ]);
+    } finally {
+      recorder.off();
+    }
+  });
+
   it('rejects waits longer than maxWaitMs or past the deadline', async () => {
     vi.useFakeTimers({ now: 0 });
     const recorder = withHooks(createRecordingHooks());
@@ -211,7 +302,11 @@ describe('RateLimitPrimitive with a failing store', () => {
       {
         tokensPerInterval: 1,
         intervalMs: 1000,
-        store: { reserve: () => Promise.reject(new Error('down')), release: () => {} },
+        store: {
+          reserve: () => Promise.reject(new Error('down')),
+          claim: () => 0,
+          release: () => {},
+        },
       },
     );
     try {

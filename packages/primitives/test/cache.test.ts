@@ -7,7 +7,6 @@ import {
   DeadlineExceededError,
   InMemoryCacheStore,
   lambda,
-  sleep,
   type WorkflowContext,
 } from '../src/index.js';
 import { createRecordingHooks, MockPrimitive } from '../src/testing/index.js';

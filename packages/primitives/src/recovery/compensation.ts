@@ -4,7 +4,7 @@ import type { DescribedChild } from '../core/describe.js';
 import { isWorkflowPrimitive } from '../core/is-primitive.js';
 import { LambdaPrimitive, type StepFunction } from '../core/lambda.js';
 import type { PrimitiveOptions } from '../core/types.js';
-import type { CompensationError, CompensationFailure } from '../errors/compensation-error.js';
+import type { CompensationError } from '../errors/compensation-error.js';
 import { requireFunction } from '../internal/validate.js';
 import { type CompensationEventInit, compensateInReverse, SAGA_SCOPE } from './saga-scope.js';
 

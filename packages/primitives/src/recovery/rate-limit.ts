@@ -1,4 +1,4 @@
-import { sleep, type WorkflowContext } from '@tta/agent-context';
+import { type WorkflowContext, waitFor } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
@@ -14,6 +14,7 @@ import {
 import { requirePrimitive } from '../internal/validate.js';
 import {
   InMemoryRateLimitStore,
+  type RateLimitReservation,
   type RateLimitStore,
   type TokenBucketConfig,
 } from './rate-limit-store.js';
@@ -56,7 +57,7 @@ export const RATE_LIMIT_OPTIONS = declareOptions('RateLimitPrimitive', {
 /**
  * Limits the call rate of `inner` with a token bucket: `tokensPerInterval` tokens every
  * `intervalMs`, bursts up to `tokensPerInterval`. Callers without a token wait their turn (in
- * order, cancellably); a caller that gives up returns its reservation.
+ * order, cancellably); a caller that gives up leaves the line and the next one moves up.
  *
  * @example
  * ```ts
@@ -101,35 +102,80 @@ export class RateLimitPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   }
 
   protected async run(input: I, context: WorkflowContext): Promise<O> {
-    let waitMs: number;
+    const start = Date.now();
+    let reservation: RateLimitReservation;
     try {
-      waitMs = await this.#store.reserve(this.key, Date.now(), this.#config);
+      reservation = checkReservation(await this.#store.reserve(this.key, start, this.#config));
     } catch (error) {
       // A failing store fails open: the limiter must not take the workflow down with it.
       this.emit({ type: 'store-error', store: 'rate-limit', operation: 'reserve', error }, context);
-      waitMs = 0;
+      reservation = { ticket: 0, waitMs: 0 };
     }
-    if (waitMs > 0) {
-      if (waitMs > this.#options.maxWaitMs || waitMs >= context.remainingMs()) {
-        await this.#release(context);
-        this.emit({ type: 'rejection', reason: 'rate-limited' }, context);
-        throw new RateLimitExceededError({ limiter: this.name, retryAfterMs: waitMs });
-      }
-      try {
-        await sleep(waitMs, context.signal);
-      } catch (error) {
-        await this.#release(context);
-        throw error;
-      }
-    }
+    if (reservation.waitMs > 0) await this.#waitTurn(reservation, start, context);
     return this.inner.execute(input, context);
   }
 
-  async #release(context: WorkflowContext): Promise<void> {
+  /** Waits in line until the store hands this ticket a token; leaves the line on any way out. */
+  async #waitTurn(
+    { ticket, waitMs: firstWait }: RateLimitReservation,
+    start: number,
+    context: WorkflowContext,
+  ): Promise<void> {
+    let waitMs = firstWait;
+    let wake: (() => void) | undefined;
+    // Someone ahead left the line: claim again now rather than at the old estimate.
+    const unsubscribe = this.#store.subscribe?.(this.key, () => wake?.());
     try {
-      await this.#store.release(this.key, Date.now(), this.#config);
+      for (;;) {
+        if (
+          Date.now() + waitMs - start > this.#options.maxWaitMs ||
+          waitMs >= context.remainingMs()
+        ) {
+          this.emit({ type: 'rejection', reason: 'rate-limited' }, context);
+          throw new RateLimitExceededError({ limiter: this.name, retryAfterMs: waitMs });
+        }
+        const woken = new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        await waitFor({ promise: woken, ms: waitMs, signal: context.signal });
+        wake = undefined;
+        try {
+          waitMs = checkWait(await this.#store.claim(this.key, ticket, Date.now(), this.#config));
+        } catch (error) {
+          this.emit(
+            { type: 'store-error', store: 'rate-limit', operation: 'claim', error },
+            context,
+          );
+          return; // fails open, as reserve does
+        }
+        if (waitMs === 0) return;
+      }
+    } catch (error) {
+      await this.#release(ticket, context);
+      throw error;
+    } finally {
+      unsubscribe?.();
+    }
+  }
+
+  async #release(ticket: number, context: WorkflowContext): Promise<void> {
+    try {
+      await this.#store.release(this.key, ticket, Date.now(), this.#config);
     } catch (error) {
       this.emit({ type: 'store-error', store: 'rate-limit', operation: 'release', error }, context);
     }
   }
+}
+
+function checkWait(waitMs: unknown): number {
+  if (typeof waitMs !== 'number' || !(waitMs >= 0) || waitMs === Number.POSITIVE_INFINITY)
+    throw new TypeError(`RateLimitStore returned an invalid wait: ${String(waitMs)}`);
+  return waitMs;
+}
+
+function checkReservation(value: unknown): RateLimitReservation {
+  const r = value as Partial<RateLimitReservation> | null;
+  if (typeof r !== 'object' || r === null || !Number.isSafeInteger(r.ticket))
+    throw new TypeError('RateLimitStore.reserve must return { ticket, waitMs }');
+  return { ticket: r.ticket as number, waitMs: checkWait(r.waitMs) };
 }
