@@ -123,6 +123,7 @@ export {
   releaseTrial,
   type Transition,
 } from './recovery/circuit-state.js';
+export type { CircuitWindow } from './recovery/circuit-window.js';
 export {
   CompensationPrimitive,
   type CompensationPrimitiveConstructor,
@@ -131,6 +132,7 @@ export {
   type SagaStep,
   sagaStep,
 } from './recovery/compensation.js';
+export type { FailureRateOptions } from './recovery/failure-rate.js';
 export { FallbackPrimitive } from './recovery/fallback.js';
 export {
   bulkhead,

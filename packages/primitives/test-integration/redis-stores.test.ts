@@ -221,6 +221,36 @@ describe('RedisRateLimitStore', () => {
   });
 });
 
+describe('RedisCircuitBreakerStore failure rate across replicas (issue 12 item 9)', () => {
+  it('calls on two replicas fill one window: a steady 50% failure rate opens the circuit for both', async () => {
+    const step = lambda(async (fail: boolean) => {
+      if (fail) throw new Error('down');
+      return 'ok';
+    });
+    const options = {
+      key: 'provider',
+      failureRate: { threshold: 0.5, minimumCalls: 10, windowMs: 60_000 },
+    };
+    const [one, two] = [
+      new CircuitBreakerPrimitive(step, {
+        ...options,
+        store: track(new RedisCircuitBreakerStore({ url: redis.url })),
+      }),
+      new CircuitBreakerPrimitive(step, {
+        ...options,
+        store: track(new RedisCircuitBreakerStore({ url: redis.url })),
+      }),
+    ];
+    for (let i = 0; i < 9; i++)
+      await (i % 2 ? one : two).execute(i % 2 === 1).catch(() => undefined);
+    expect(await one.getState()).toBe('closed');
+    await two.execute(true).catch(() => undefined); // 10 calls, 5 failed, none twice in a row
+    expect(await one.getState()).toBe('open');
+    await expect(one.execute(false)).rejects.toMatchObject({ name: 'CircuitOpenError' });
+    await expect(two.execute(false)).rejects.toMatchObject({ name: 'CircuitOpenError' });
+  });
+});
+
 describe('RedisRateLimitStore line across replicas (issue 12 item 7)', () => {
   it('a caller that gives up passes its turn to the next in line, who may be in another replica', async () => {
     const starts: [string, number][] = [];

@@ -5,7 +5,15 @@ import type { PrimitiveOptions } from '../core/types.js';
 import { CircuitOpenError } from '../errors/circuit-open-error.js';
 import type { CircuitState } from '../hooks/events.js';
 import { isPromise } from '../internal/is-promise.js';
-import { declareOptions, fn, integer, made, nameLike, number } from '../internal/options.js';
+import {
+  custom,
+  declareOptions,
+  fn,
+  integer,
+  made,
+  nameLike,
+  number,
+} from '../internal/options.js';
 import { requirePrimitive } from '../internal/validate.js';
 import { type CircuitBreakerStore, InMemoryCircuitBreakerStore } from './circuit-breaker-store.js';
 import type {
@@ -14,6 +22,12 @@ import type {
   CircuitOutcome,
   CircuitPolicy,
 } from './circuit-state.js';
+import {
+  describeFailureRate,
+  type FailureRateOptions,
+  type FailureRatePolicy,
+  failureRatePolicy,
+} from './failure-rate.js';
 
 /**
  * Options of {@link CircuitBreakerPrimitive}.
@@ -24,8 +38,16 @@ import type {
  * ```
  */
 export interface CircuitBreakerOptions extends PrimitiveOptions {
-  /** Consecutive failures that open the circuit. Default: 5. */
+  /**
+   * Consecutive failures that open the circuit. Default: 5, or none (`Infinity`) when
+   * `failureRate` is given.
+   */
   failureThreshold?: number | undefined;
+  /**
+   * Also (or instead) open when the failure rate over a sliding window reaches a threshold, once
+   * the window holds enough calls. Default: none.
+   */
+  failureRate?: FailureRateOptions | undefined;
   /** How long the circuit stays open before a trial call, in ms. Default: 60000. */
   recoveryTimeoutMs?: number | undefined;
   /** Successful trial calls (half-open) that close the circuit. Default: 2. */
@@ -45,7 +67,10 @@ export interface CircuitBreakerOptions extends PrimitiveOptions {
 
 /** The options of {@link CircuitBreakerPrimitive}: checks, defaults and what `describe()` shows. */
 export const CIRCUIT_BREAKER_OPTIONS = declareOptions('CircuitBreakerPrimitive', {
-  failureThreshold: integer(1, 5),
+  failureThreshold: integer(1, 5, {
+    docDefault: '`5` (none with `failureRate`)',
+  }),
+  failureRate: custom<FailureRatePolicy>(failureRatePolicy, 'none'),
   recoveryTimeoutMs: number({ min: 0 }, 60_000),
   successThreshold: integer(1, 2),
   halfOpenMaxCalls: integer(1, 1),
@@ -65,7 +90,7 @@ const ADMIT: CircuitOperation = Object.freeze({ kind: 'admit' });
 
 /**
  * Stops calling a failing dependency. Closed: calls pass; `failureThreshold` consecutive failures
- * open it. Open: calls reject at once with `CircuitOpenError` (inner is not called) until
+ * open it, and so does a `failureRate` over a sliding window. Open: calls reject at once with `CircuitOpenError` (inner is not called) until
  * `recoveryTimeoutMs` has passed. Half-open: up to `halfOpenMaxCalls` trial calls run;
  * `successThreshold` successes close it, one failure reopens it. Emits a `circuit-state-change`
  * event on every change.
@@ -81,6 +106,7 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   readonly inner: WorkflowPrimitive<I, O>;
   readonly #key: string | undefined;
   readonly #policy: CircuitPolicy;
+  readonly #rate: FailureRatePolicy | undefined;
   readonly #isFailure: (error: unknown) => boolean;
   readonly #store: CircuitBreakerStore;
   #lastKnown: CircuitState = 'closed';
@@ -90,12 +116,18 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     requirePrimitive('CircuitBreakerPrimitive', 'inner', inner);
     const o = CIRCUIT_BREAKER_OPTIONS.resolve(options, this.name);
     this.inner = inner;
+    const rate = o.failureRate;
     this.#policy = Object.freeze({
-      failureThreshold: o.failureThreshold,
+      failureThreshold:
+        rate !== undefined && options.failureThreshold === undefined
+          ? Number.POSITIVE_INFINITY
+          : o.failureThreshold,
       recoveryTimeoutMs: o.recoveryTimeoutMs,
       successThreshold: o.successThreshold,
       halfOpenMaxCalls: o.halfOpenMaxCalls,
+      ...rate,
     });
+    this.#rate = rate;
     this.#isFailure = o.isFailure;
     this.#store = o.store;
     this.#key = o.key;
@@ -134,10 +166,12 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     return {
       ...CIRCUIT_BREAKER_OPTIONS.describe({
         ...this.#policy,
+        failureRate: this.#rate,
         isFailure: this.#isFailure,
         store: this.#store,
         key: this.#key,
       }),
+      ...(this.#rate === undefined ? {} : { failureRate: describeFailureRate(this.#rate) }),
       key: this.key,
     };
   }
@@ -183,8 +217,9 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   }
 
   #recordSuccess(context: WorkflowContext, trial: boolean): Promise<unknown> | undefined {
-    if (!trial) {
-      // The common case: a success on a closed circuit with no failures changes nothing.
+    if (!trial && this.#rate === undefined) {
+      // The common case: a success on a closed circuit with no failures changes nothing (with a
+      // failure rate, every success counts in the window).
       const snapshot = this.#store.peek?.(this.key);
       if (snapshot !== undefined && snapshot.state === 'closed' && snapshot.failures === 0)
         return undefined;

@@ -1,3 +1,8 @@
+// The circuit breaker's state machine as one table. `circuit-state.ts` evaluates it in
+// TypeScript and `redis/circuit-lua.ts` compiles it to the Lua that Redis runs, so the in-memory
+// and the Redis circuit cannot drift apart. The first rule that matches an operation applies;
+// when none does, nothing changes and the call is allowed. A failure-rate policy's window is
+// updated before the rules run (they read its totals) and emptied when the state changes.
 import type { CircuitState } from '../hooks/events.js';
 import type {
   Admission,
@@ -6,14 +11,12 @@ import type {
   CircuitSnapshot,
   Transition,
 } from './circuit-state.js';
-
-// The circuit breaker's state machine as one table. `circuit-state.ts` evaluates it in
-// TypeScript and `redis/circuit-lua.ts` compiles it to the Lua that Redis runs, so the in-memory
-// and the Redis circuit cannot drift apart. The first rule that matches an operation applies;
-// when none does, nothing changes and the call is allowed.
+import { recordInWindow } from './circuit-window.js';
 
 /**
- * The numbers a rule can read: the snapshot's fields, the policy's, and the time.
+ * The numbers a rule can read: the snapshot's fields, the policy's, the time, and the sliding
+ * window's totals including the call being recorded (`windowCalls`, `windowFailures`; 0 when the
+ * policy has no failure rate).
  *
  * @example
  * ```ts
@@ -29,7 +32,11 @@ export type CircuitVar =
   | 'failureThreshold'
   | 'recoveryTimeoutMs'
   | 'successThreshold'
-  | 'halfOpenMaxCalls';
+  | 'halfOpenMaxCalls'
+  | 'failureRatePercent'
+  | 'minimumCalls'
+  | 'windowCalls'
+  | 'windowFailures';
 
 /**
  * Arithmetic over those numbers.
@@ -39,17 +46,22 @@ export type CircuitVar =
  * const sinceOpened: CircuitExpr = ['-', 'now', 'openedAt'];
  * ```
  */
-export type CircuitExpr = number | CircuitVar | readonly ['+' | '-', CircuitExpr, CircuitExpr];
+export type CircuitExpr =
+  | number
+  | CircuitVar
+  | readonly ['+' | '-' | '*', CircuitExpr, CircuitExpr];
 
 /**
- * A comparison.
+ * A comparison, or both of two conditions.
  *
  * @example
  * ```ts
  * const waiting: CircuitCond = ['<', ['-', 'now', 'openedAt'], 'recoveryTimeoutMs'];
  * ```
  */
-export type CircuitCond = readonly ['<' | '>=' | '>', CircuitExpr, CircuitExpr];
+export type CircuitCond =
+  | readonly ['<' | '>=' | '>', CircuitExpr, CircuitExpr]
+  | readonly ['and', CircuitCond, CircuitCond];
 
 /**
  * The snapshot fields a rule sets, all from the values before the rule (simultaneously).
@@ -130,8 +142,23 @@ export const CIRCUIT_RULES: readonly CircuitRule[] = [
     result: 'trial',
   },
   { op: 'admit', state: 'half-open', result: { retryAfterMs: 0 } },
-  // Closed: a success forgets the failures; enough consecutive failures open the circuit.
+  // Closed: a success forgets the failures; enough consecutive failures open the circuit, and so
+  // does a failure rate at or over the threshold once the window holds enough calls.
   { op: 'success', state: 'closed', when: ['>', 'failures', 0], set: { failures: 0 } },
+  {
+    op: 'failure',
+    state: 'closed',
+    when: [
+      'and',
+      ['>', 'failureRatePercent', 0],
+      [
+        'and',
+        ['>=', 'windowCalls', 'minimumCalls'],
+        ['>=', ['*', 'windowFailures', 100], ['*', 'failureRatePercent', 'windowCalls']],
+      ],
+    ],
+    set: { ...reopen, failures: ['+', 'failures', 1] },
+  },
   {
     op: 'failure',
     state: 'closed',
@@ -177,6 +204,8 @@ interface Env {
   readonly s: CircuitSnapshot;
   readonly policy: CircuitPolicy;
   readonly now: number;
+  readonly windowCalls: number;
+  readonly windowFailures: number;
 }
 type Num = (env: Env) => number;
 
@@ -184,16 +213,23 @@ function num(e: CircuitExpr): Num {
   if (typeof e === 'number') return () => e;
   if (typeof e === 'string') {
     if (e === 'now') return (env) => env.now;
+    if (e === 'windowCalls') return (env) => env.windowCalls;
+    if (e === 'windowFailures') return (env) => env.windowFailures;
     if (SNAPSHOT_FIELDS.has(e)) return (env) => env.s[e as keyof CircuitSnapshot] as number;
-    return (env) => env.policy[e as keyof CircuitPolicy];
+    return (env) => env.policy[e as keyof CircuitPolicy] ?? 0;
   }
   const [operator, left, right] = e;
   const [a, b] = [num(left), num(right)];
+  if (operator === '*') return (env) => a(env) * b(env);
   return operator === '+' ? (env) => a(env) + b(env) : (env) => a(env) - b(env);
 }
 
 function cond(c: CircuitCond | undefined): (env: Env) => boolean {
   if (c === undefined) return () => true;
+  if (c[0] === 'and') {
+    const [x, y] = [cond(c[1]), cond(c[2])];
+    return (env) => x(env) && y(env);
+  }
   const [operator, left, right] = c;
   const [a, b] = [num(left), num(right)];
   if (operator === '<') return (env) => a(env) < b(env);
@@ -218,6 +254,7 @@ function setter(set: CircuitSet | undefined): (env: Env) => CircuitSnapshot {
     successes: successes(env),
     inFlight: inFlight(env),
     openedAt: openedAt(env),
+    ...(env.s.window === undefined ? {} : { window: env.s.window }),
   });
 }
 
@@ -260,10 +297,56 @@ export function evaluateRules(
   now: number,
 ): Transition<Admission> {
   const trial = op.kind !== 'admit' && op.trial;
-  const env: Env = { s, policy, now };
+  if (
+    (op.kind === 'success' || op.kind === 'failure') &&
+    !trial &&
+    s.state === 'closed' &&
+    (policy.failureRatePercent ?? 0) > 0
+  ) {
+    return evaluateWindowed(s, op.kind === 'failure', policy, now);
+  }
+  return evaluate(s, op, trial, { s, policy, now, windowCalls: 0, windowFailures: 0 });
+}
+
+function evaluate(
+  s: CircuitSnapshot,
+  op: CircuitOperation,
+  trial: boolean,
+  env: Env,
+): Transition<Admission> {
   for (const rule of COMPILED[op.kind]) {
     if (rule.state !== s.state || (rule.trial && !trial) || !rule.when(env)) continue;
-    return { next: rule.set(env), result: rule.result(env) };
+    const next = rule.set(env);
+    // The window belongs to one closed period: a state change empties it.
+    if (next.state !== s.state && next.window !== undefined) {
+      const { window: _, ...rest } = next;
+      return { next: rest, result: rule.result(env) };
+    }
+    return { next, result: rule.result(env) };
   }
   return { next: s, result: ALLOWED };
+}
+
+/** A closed call's outcome under a failure-rate policy: recorded in the window, then the rules. */
+function evaluateWindowed(
+  s: CircuitSnapshot,
+  failed: boolean,
+  policy: CircuitPolicy,
+  now: number,
+): Transition<Admission> {
+  const recorded = recordInWindow(
+    s.window,
+    failed,
+    { windowMs: policy.windowMs ?? 0, windowSlots: policy.windowSlots ?? 1 },
+    now,
+  );
+  const withWindow: CircuitSnapshot = { ...s, window: recorded.window };
+  const env: Env = {
+    s: withWindow,
+    policy,
+    now,
+    windowCalls: recorded.calls,
+    windowFailures: recorded.failures,
+  };
+  return evaluate(withWindow, { kind: failed ? 'failure' : 'success', trial: false }, false, env);
 }

@@ -1,5 +1,6 @@
 import type { CircuitState } from '../hooks/events.js';
 import { evaluateRules } from './circuit-rules.js';
+import { type CircuitWindow, isCircuitWindow } from './circuit-window.js';
 
 /**
  * The stored state of one circuit. Plain JSON, so any store can keep it.
@@ -19,6 +20,11 @@ export interface CircuitSnapshot {
   readonly inFlight: number;
   /** Epoch ms the circuit last opened, or went half-open (0 if never). */
   readonly openedAt: number;
+  /**
+   * Calls and failures in the sliding window, while closed with a failure-rate policy. Emptied
+   * whenever the state changes. Absent: nothing recorded.
+   */
+  readonly window?: CircuitWindow | undefined;
 }
 
 /**
@@ -30,10 +36,19 @@ export interface CircuitSnapshot {
  * ```
  */
 export interface CircuitPolicy {
+  /** Consecutive failures that open the circuit (`Infinity`: not counted). */
   readonly failureThreshold: number;
   readonly recoveryTimeoutMs: number;
   readonly successThreshold: number;
   readonly halfOpenMaxCalls: number;
+  /** Failure rate, in percent of the window's calls, that opens the circuit. Default: 0 (off). */
+  readonly failureRatePercent?: number | undefined;
+  /** Calls the window must hold before its rate counts. Default: 0. */
+  readonly minimumCalls?: number | undefined;
+  /** The window's length in ms; 0: a window of the last `windowSlots` calls. Default: 0. */
+  readonly windowMs?: number | undefined;
+  /** Slots in the window's ring (10 for a time window, the call count for a count window). */
+  readonly windowSlots?: number | undefined;
 }
 
 /**
@@ -106,8 +121,9 @@ export function recordSuccess(
   s: CircuitSnapshot,
   policy: CircuitPolicy,
   trial: boolean,
+  now = Date.now(),
 ): CircuitSnapshot {
-  return applyOperation(s, { kind: 'success', trial }, policy, 0).next;
+  return applyOperation(s, { kind: 'success', trial }, policy, now).next;
 }
 
 /**
@@ -213,6 +229,7 @@ export function isCircuitSnapshot(value: unknown): value is CircuitSnapshot {
     (v.state === 'closed' || v.state === 'open' || v.state === 'half-open') &&
     [v.failures, v.successes, v.inFlight, v.openedAt].every(
       (n) => typeof n === 'number' && Number.isFinite(n) && n >= 0,
-    )
+    ) &&
+    (v.window === undefined || isCircuitWindow(v.window))
   );
 }

@@ -19,6 +19,10 @@ const LUA_VAR: Record<Exclude<CircuitExpr, number | readonly unknown[]>, string>
   recoveryTimeoutMs: 'rt',
   successThreshold: 'st',
   halfOpenMaxCalls: 'hm',
+  failureRatePercent: 'frp',
+  minimumCalls: 'mc',
+  windowCalls: 'wn',
+  windowFailures: 'wfl',
 };
 
 function expr(e: CircuitExpr): string {
@@ -28,6 +32,7 @@ function expr(e: CircuitExpr): string {
 }
 
 function cond(c: CircuitCond): string {
+  if (c[0] === 'and') return `(${cond(c[1])} and ${cond(c[2])})`;
   return `(${expr(c[1])} ${c[0]} ${expr(c[2])})`;
 }
 
@@ -57,9 +62,9 @@ function branch(rule: CircuitRule): string {
 }
 
 /**
- * The Lua body of the state machine: reads `op`, `trial`, `state`, `f`, `sc`, `i`, `o`, `now`
- * and the policy (`ft`, `rt`, `st`, `hm`); writes the snapshot variables and `allowed`,
- * `istrial`, `retry`.
+ * The Lua body of the state machine: reads `op`, `trial`, `state`, `f`, `sc`, `i`, `o`, `now`,
+ * the policy (`ft`, `rt`, `st`, `hm`, `frp`, `mc`) and the window's totals (`wn`, `wfl`); writes
+ * the snapshot variables and `allowed`, `istrial`, `retry`.
  */
 export function circuitRulesLua(): string {
   return `${CIRCUIT_RULES.map(branch)

@@ -22,6 +22,17 @@ const policy: CircuitPolicy = {
   halfOpenMaxCalls: 2,
 };
 
+// The same walk under a failure-rate policy by time and by count (the window is compared too).
+const byTime: CircuitPolicy = {
+  ...policy,
+  failureThreshold: Number.POSITIVE_INFINITY,
+  failureRatePercent: 40,
+  minimumCalls: 4,
+  windowMs: 3000,
+  windowSlots: 10,
+};
+const byCount: CircuitPolicy = { ...byTime, failureThreshold: 3, windowMs: 0, windowSlots: 5 };
+
 function snapshotOf(s: CircuitSnapshot) {
   return {
     state: s.state,
@@ -29,6 +40,7 @@ function snapshotOf(s: CircuitSnapshot) {
     successes: s.successes,
     inFlight: s.inFlight,
     openedAt: s.openedAt,
+    window: s.window,
   };
 }
 
@@ -52,38 +64,47 @@ export function circuitBreakerStoreContract(name: string, make: () => Promise<Ci
       expect(snapshotOf(await env.a.get('c'))).toEqual(snapshotOf(CLOSED));
     });
 
-    it('follows applyOperation operation by operation, through every state', async () => {
-      let seed = 11;
-      const random = () => {
-        seed = (seed * 1103515245 + 12345) % 2 ** 31;
-        return seed / 2 ** 31;
-      };
-      let reference: CircuitSnapshot = CLOSED;
-      let now = 1_000_000;
-      const trials: boolean[] = [];
-      const seen = new Set<string>();
-      for (let step = 0; step < 300; step++) {
-        now += Math.floor(random() * 700);
-        const roll = random();
-        let op: CircuitOperation;
-        if (roll < 0.4) op = { kind: 'admit' };
-        else {
-          const trial = trials.pop() ?? false;
-          op = { kind: roll < 0.65 ? 'success' : roll < 0.9 ? 'failure' : 'release', trial };
+    it.each([
+      ['consecutive failures', policy],
+      ['a failure rate over time', byTime],
+      ['a failure rate over the last calls', byCount],
+    ])(
+      'follows applyOperation operation by operation, through every state (%s)',
+      async (_, policy) => {
+        let seed = 11;
+        const random = () => {
+          seed = (seed * 1103515245 + 12345) % 2 ** 31;
+          return seed / 2 ** 31;
+        };
+        let reference: CircuitSnapshot = CLOSED;
+        let now = 1_000_000;
+        const trials: boolean[] = [];
+        const seen = new Set<string>();
+        for (let step = 0; step < 300; step++) {
+          now += Math.floor(random() * 700);
+          const roll = random();
+          let op: CircuitOperation;
+          if (roll < 0.4) op = { kind: 'admit' };
+          else {
+            const trial = trials.pop() ?? false;
+            op = { kind: roll < 0.7 ? 'success' : roll < 0.9 ? 'failure' : 'release', trial };
+          }
+          const expected = applyOperation(reference, op, policy, now);
+          const store = random() < 0.5 ? env.a : env.b;
+          const outcome = await store.apply('walk', op, policy, now);
+          expect(outcome.previous, `step ${step}`).toBe(reference.state);
+          expect(outcome.next, `step ${step}`).toBe(expected.next.state);
+          expect(outcome.admission, `step ${step}`).toEqual(expected.result);
+          if (op.kind === 'admit' && expected.result.allowed) trials.push(expected.result.trial);
+          reference = expected.next;
+          expect(snapshotOf(await store.get('walk')), `step ${step}`).toEqual(
+            snapshotOf(reference),
+          );
+          seen.add(reference.state);
         }
-        const expected = applyOperation(reference, op, policy, now);
-        const store = random() < 0.5 ? env.a : env.b;
-        const outcome = await store.apply('walk', op, policy, now);
-        expect(outcome.previous, `step ${step}`).toBe(reference.state);
-        expect(outcome.next, `step ${step}`).toBe(expected.next.state);
-        expect(outcome.admission, `step ${step}`).toEqual(expected.result);
-        if (op.kind === 'admit' && expected.result.allowed) trials.push(expected.result.trial);
-        reference = expected.next;
-        expect(snapshotOf(await store.get('walk')), `step ${step}`).toEqual(snapshotOf(reference));
-        seen.add(reference.state);
-      }
-      expect([...seen].sort()).toEqual(['closed', 'half-open', 'open']);
-    });
+        expect([...seen].sort()).toEqual(['closed', 'half-open', 'open']);
+      },
+    );
 
     it('admits at most halfOpenMaxCalls concurrent trials across clients', async () => {
       for (const store of [env.a, env.b])
