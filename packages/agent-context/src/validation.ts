@@ -66,6 +66,8 @@ export function record(field: string, value: unknown): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value));
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 export function stringRecord(
   field: string,
   value: unknown,
@@ -81,6 +83,14 @@ export function stringRecord(
       throw new InvalidContextError({
         field: `${field}.${key}`,
         reason: 'is not a valid W3C baggage key',
+      });
+    }
+    // Baggage is percent-encoded as UTF-8 on every outgoing call: a lone surrogate has no UTF-8
+    // form, so it is refused here rather than failing each call later.
+    if (keysMustBeTokens && LONE_SURROGATE.test(entry)) {
+      throw new InvalidContextError({
+        field: `${field}.${key}`,
+        reason: 'contains a lone UTF-16 surrogate (not valid Unicode text)',
       });
     }
   }

@@ -92,4 +92,17 @@ describe('stableKey', () => {
       { numRuns: 500 },
     );
   });
+
+  it('refuses values nested deeper than 500 with a TypeError, not a stack overflow (issue 13 item 9)', () => {
+    const nest = (depth: number, leaf: unknown) => {
+      let v: unknown = leaf;
+      for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { v };
+      return v;
+    };
+    for (const depth of [5_000, 100_000]) {
+      expect(() => stableKey(nest(depth, 1))).toThrow(TypeError);
+      expect(() => stableKey(nest(depth, 1))).toThrow(/nested more than 500 deep/);
+    }
+    expect(stableKey(nest(499, 1))).toBe(stableKey(nest(499, 1)));
+  });
 });

@@ -37,10 +37,7 @@ export function initFromHeaders(
   const traceparentHeader = readHeader(headers, 'traceparent');
   const parent =
     typeof traceparentHeader === 'string' ? parseTraceparent(traceparentHeader) : undefined;
-  const baggageHeader = readHeader(headers, 'baggage');
-  const baggage = parseBaggage(
-    typeof baggageHeader === 'string' ? baggageHeader : baggageHeader?.join(','),
-  );
+  const baggage = parseBaggage(joinedHeader(headers, 'baggage'));
   const correlationHeader = readHeader(headers, 'x-correlation-id');
   return {
     ...init,
@@ -50,4 +47,16 @@ export function initFromHeaders(
     traceFlags: parent?.traceFlags ?? init?.traceFlags,
     baggage: { ...baggage, ...init?.baggage },
   };
+}
+
+/**
+ * A header that may repeat, as one comma-joined string. Values of the wrong type (from plain
+ * JavaScript or decoded JSON) are ignored, as the specs ask for anything invalid.
+ */
+function joinedHeader(headers: HeaderCarrier, name: string): string | undefined {
+  const value = readHeader(headers, name);
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) return undefined;
+  const parts = value.filter((v): v is string => typeof v === 'string');
+  return parts.length === 0 ? undefined : parts.join(',');
 }

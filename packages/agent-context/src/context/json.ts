@@ -25,7 +25,7 @@ export function initFromJSON(json: unknown): {
   if (data.version !== 1)
     throw new InvalidContextError({
       field: 'version',
-      reason: `must be 1 (got ${String(data.version)})`,
+      reason: `must be 1 (got ${describeValue(data.version)})`,
     });
   // The constructor validates every field it is given; JSON only adds the required ones.
   const init: Record<string, unknown> = {
@@ -69,4 +69,11 @@ function checkpoints(value: unknown): Checkpoint[] {
     }
     return { name: item.name, time: item.time, elapsedMs: item.elapsedMs };
   });
+}
+
+/** A value for an error message, safely: a stored value's own `toString` may be anything. */
+function describeValue(value: unknown): string {
+  if (value === null || typeof value !== 'object')
+    return typeof value === 'symbol' ? 'a symbol' : String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
 }

@@ -36,6 +36,14 @@ export function isValidBaggageKey(key: string): boolean {
   return TOKEN.test(key) && !FORBIDDEN_KEYS.has(key);
 }
 
+function safeEncode(value: string): string | undefined {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
+
 function safeDecode(value: string): string | undefined {
   try {
     return decodeURIComponent(value);
@@ -96,7 +104,9 @@ export function formatBaggage(baggage: Readonly<Record<string, string>>): string
   for (const [key, value] of Object.entries(baggage)) {
     if (members >= BAGGAGE_MAX_MEMBERS) break;
     if (!isValidBaggageKey(key) || typeof value !== 'string') continue;
-    const member = `${key}=${encodeURIComponent(value)}`;
+    const encoded = safeEncode(value);
+    if (encoded === undefined) continue; // not valid Unicode: contexts refuse it, skip defensively
+    const member = `${key}=${encoded}`;
     const next = header === '' ? member : `${header},${member}`;
     if (Buffer.byteLength(next) > BAGGAGE_MAX_BYTES) continue;
     header = next;

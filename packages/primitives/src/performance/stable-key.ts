@@ -3,7 +3,8 @@
  * matter, and different values never share an encoding (`1` vs `"1"`, `{}` vs `{ a: undefined }`,
  * `-0` vs `0`, a `Map` vs an object). Supports primitives (bigint included), arrays, plain objects,
  * `Date`, `Map`, `Set` (order-insensitive), `Uint8Array`, and objects with `toJSON()`. Throws a
- * `TypeError` for functions, symbols, other class instances and cycles: pass a `key` function then.
+ * `TypeError` for functions, symbols, other class instances, cycles and values nested more than
+ * 500 deep: pass a `key` function then.
  *
  * @example
  * ```ts
@@ -37,9 +38,17 @@ function encode(value: unknown, seen: Set<object>): string {
   }
 }
 
+// Deep enough for any real input, shallow enough that the walk cannot overflow the stack.
+const MAX_DEPTH = 500;
+
 function encodeObject(value: object, seen: Set<object>): string {
   if (seen.has(value))
     throw new TypeError('stableKey: cannot derive a key from a cyclic value; pass a key function');
+  // `seen` holds exactly the objects being walked: its size is the depth.
+  if (seen.size >= MAX_DEPTH)
+    throw new TypeError(
+      `stableKey: the value is nested more than ${MAX_DEPTH} deep; pass a key function`,
+    );
   seen.add(value);
   try {
     if (Array.isArray(value)) {
