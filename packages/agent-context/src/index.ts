@@ -47,9 +47,15 @@ export type { HeaderCarrier, PropagationHeaders } from './propagation/headers.js
 export { isValidSpanId, isValidTraceId, newSpanId, newTraceId } from './propagation/ids.js';
 export {
   formatTraceparent,
+  KNOWN_TRACE_FLAGS,
   parseTraceparent,
   type TraceParent,
 } from './propagation/traceparent.js';
+export {
+  TRACESTATE_MAX_LENGTH,
+  TRACESTATE_MAX_MEMBERS,
+  TraceState,
+} from './propagation/tracestate.js';
 export { sleep } from './sleep.js';
 export type { ContextStore, StoreSetOptions } from './stores/context-store.js';
 export { checkStoreKey, decodeStoreEntry, encodeStoreEntry } from './stores/envelope.js';

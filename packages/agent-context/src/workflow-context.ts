@@ -25,6 +25,7 @@ import type {
 } from './context/types.js';
 import { InvalidContextError } from './errors/invalid-context-error.js';
 import type { HeaderCarrier, PropagationHeaders } from './propagation/headers.js';
+import type { TraceState } from './propagation/tracestate.js';
 import { isPlainRecord, optionalSignal, optionalTime } from './validation.js';
 
 export type {
@@ -118,19 +119,39 @@ export class WorkflowContext {
   get causationId(): string | undefined {
     return this.#trace.causationId;
   }
-  /** W3C trace id, if this context is traced. */
-  get traceId(): string | undefined {
+  /**
+   * W3C trace id. Every context is in a trace: the incoming one (`fromHeaders`), the given one,
+   * its parent's, or (for a root) a random one made on first read.
+   */
+  get traceId(): string {
     return this.#trace.traceId;
   }
-  /** W3C span id of this context's span, if traced. */
-  get spanId(): string | undefined {
+  /**
+   * W3C span id of this context's span: a tracer's real span (observability hooks set it), a given
+   * one, or an id made on first read.
+   */
+  get spanId(): string {
     return this.#trace.spanId;
+  }
+  /**
+   * True when this context's trace started here: no `traceparent` was received, no trace id was
+   * given, and no tracer has set a span yet. Tracers start a root span for such a context.
+   */
+  get isNewTrace(): boolean {
+    return this.#trace.isNewTrace;
+  }
+  /**
+   * The W3C `tracestate` received with the trace (vendor entries), sent on with `traceparent`.
+   * Add or update your own vendor's entry with `ctx.child({ traceState: ctx.traceState.set(k, v) })`.
+   */
+  get traceState(): TraceState {
+    return this.#trace.traceState;
   }
   /** The span id of the parent span, if any. */
   get parentSpanId(): string | undefined {
     return this.#trace.parentSpanId;
   }
-  /** W3C trace flags (bit 0 = sampled). */
+  /** W3C trace flags (bit 0 = sampled, bit 1 = random trace id). */
   get traceFlags(): number {
     return this.#trace.traceFlags;
   }
@@ -329,18 +350,20 @@ export class WorkflowContext {
   }
 
   /**
-   * Headers to send downstream: `traceparent` (when there is a trace id), `baggage` (when there
-   * is any) and `x-correlation-id`.
+   * Headers to send downstream: `traceparent` (always: every context is in a trace; its parent
+   * id is this context's span when a tracer recorded it, else a fresh id per call), `tracestate`
+   * (when there is one), `baggage` (when there is any) and `x-correlation-id`.
    */
   toHeaders(): PropagationHeaders {
-    return contextHeaders(this);
+    return contextHeaders(this.#trace, this.baggage);
   }
 
   /**
    * A context for work that arrived with these headers. The incoming `traceparent`'s span
-   * becomes `parentSpanId` and this side gets a new `spanId` in the same trace. Invalid
-   * headers are ignored as the W3C specs require: a bad `traceparent` starts no trace, bad
-   * baggage members are skipped, a bad correlation id is replaced with a new one.
+   * becomes `parentSpanId` and this side gets a new `spanId` in the same trace, with the
+   * `tracestate` that came with it. Invalid headers are ignored as the W3C specs require: a bad
+   * `traceparent` starts a new trace (and its `tracestate` is dropped), an invalid `tracestate`
+   * is dropped whole, bad baggage members are skipped, a bad correlation id is replaced.
    */
   static fromHeaders(headers: HeaderCarrier, init?: WorkflowContextOverrides): WorkflowContext {
     return new WorkflowContext(initFromHeaders(headers, init));
@@ -351,10 +374,11 @@ export class WorkflowContext {
     const json: Record<string, unknown> = { version: 1, correlationId: this.correlationId };
     const t = this.#trace;
     if (t.causationId !== undefined) json.causationId = t.causationId;
-    if (t.traceId !== undefined) json.traceId = t.traceId;
-    if (t.spanId !== undefined) json.spanId = t.spanId;
+    json.traceId = t.traceId;
+    json.spanId = t.spanId;
     if (t.parentSpanId !== undefined) json.parentSpanId = t.parentSpanId;
     json.traceFlags = t.traceFlags;
+    if (t.traceState.size > 0) json.traceState = t.traceState.toString();
     dataToJSON(this.#data, json);
     json.startTime = this.startTime;
     json.checkpoints = this.checkpoints.map((c) => ({ ...c }));
@@ -393,7 +417,7 @@ function partsFromInit(init: WorkflowContextInit | undefined): Parts {
   if (init === undefined) {
     return {
       data: emptyData(),
-      trace: new TraceFields(undefined, undefined, undefined, undefined, undefined, 1),
+      trace: TraceFields.root(),
       cancel: new Cancellation(undefined, undefined, undefined, undefined),
       startTime: Date.now(),
       values: undefined,

@@ -85,11 +85,11 @@ describe('wrong-typed header values (item 8)', () => {
       'TRACEPARENT',
     );
     fc.assert(
-      fc.property(fc.dictionary(name, fc.anything()), (carrier) => {
+      fc.property(fc.dictionary(name, fc.anything({ maxDepth: 2 })), (carrier) => {
         const ctx = WorkflowContext.fromHeaders(carrier as never);
         expect(() => ctx.toHeaders()).not.toThrow();
       }),
       { numRuns: 10_000 },
     );
-  });
+  }, 60_000);
 });

@@ -77,9 +77,12 @@ describe('baggage', () => {
 });
 
 describe('toHeaders / fromHeaders', () => {
-  it('sends traceparent only with a trace, always a correlation id', () => {
-    const noTrace = WorkflowContext.create({ correlationId: 'req-1' });
-    expect(noTrace.toHeaders()).toEqual({ 'x-correlation-id': 'req-1' });
+  it('always sends a traceparent (a root starts a trace) and a correlation id', () => {
+    const root = WorkflowContext.create({ correlationId: 'req-1' });
+    expect(root.toHeaders()).toEqual({
+      'x-correlation-id': 'req-1',
+      traceparent: expect.stringMatching(new RegExp(`^00-${root.traceId}-[0-9a-f]{16}-03$`)),
+    });
     const traced = WorkflowContext.create({
       traceId: TRACE,
       spanId: SPAN,
@@ -126,13 +129,15 @@ describe('toHeaders / fromHeaders', () => {
       baggage: '%%%,=,__proto__=x',
       'x-correlation-id': 'bad id with spaces',
     });
-    expect(ctx.traceId).toBeUndefined();
+    // An invalid traceparent starts a new trace (the spec's processing model).
+    expect(ctx.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(ctx.parentSpanId).toBeUndefined();
     expect(ctx.baggage).toEqual({});
     expect(ctx.correlationId).not.toBe('bad id with spaces');
     const repeated = WorkflowContext.fromHeaders({
       traceparent: [`00-${TRACE}-${SPAN}-01`, `00-${TRACE}-${SPAN}-01`],
     });
-    expect(repeated.traceId).toBeUndefined();
+    expect(repeated.traceId).not.toBe(TRACE);
   });
 
   it('round-trips over a real HTTP request', async () => {

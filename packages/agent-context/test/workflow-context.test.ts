@@ -19,7 +19,7 @@ afterEach(() => {
 });
 
 describe('WorkflowContext creation', () => {
-  it('defaults: a UUID correlation id, no trace, flags 1, empty records, start time now', () => {
+  it('defaults: a UUID correlation id, a new random trace (flags 3), empty records, start time now', () => {
     vi.useFakeTimers({ now: 1_700_000_000_000 });
     const ctx = WorkflowContext.create();
     expect(ctx.correlationId).toMatch(
@@ -27,9 +27,10 @@ describe('WorkflowContext creation', () => {
     );
     expect(ctx.correlationId).toBe(ctx.correlationId);
     expect(new WorkflowContext().correlationId).not.toBe(ctx.correlationId);
-    expect(ctx.traceId).toBeUndefined();
-    expect(ctx.spanId).toBeUndefined();
-    expect(ctx.traceFlags).toBe(1);
+    expect(ctx.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(ctx.traceId).toBe(ctx.traceId); // made once, on first read
+    expect(ctx.spanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(ctx.traceFlags).toBe(3); // sampled, random trace id
     expect(ctx.metadata).toEqual({});
     expect(ctx.startTime).toBe(1_700_000_000_000);
     expect(ctx.signal).toBeUndefined();

@@ -1,26 +1,26 @@
 import { formatBaggage, parseBaggage } from '../propagation/baggage.js';
 import { type HeaderCarrier, type PropagationHeaders, readHeader } from '../propagation/headers.js';
 import { formatTraceparent, parseTraceparent } from '../propagation/traceparent.js';
-import { isValidCorrelationId } from './trace-fields.js';
+import { TraceState } from '../propagation/tracestate.js';
+import { isValidCorrelationId, type TraceFields } from './trace-fields.js';
 import type { WorkflowContextInit, WorkflowContextOverrides } from './types.js';
 
 /** The headers a context sends downstream (see `WorkflowContext.toHeaders`). */
-export function contextHeaders(ctx: {
-  readonly correlationId: string;
-  readonly traceId: string | undefined;
-  readonly spanId: string | undefined;
-  readonly traceFlags: number;
-  readonly baggage: Record<string, string>;
-}): PropagationHeaders {
-  const headers: PropagationHeaders = { 'x-correlation-id': ctx.correlationId };
-  if (ctx.traceId !== undefined && ctx.spanId !== undefined) {
-    headers.traceparent = formatTraceparent({
-      traceId: ctx.traceId,
-      spanId: ctx.spanId,
-      traceFlags: ctx.traceFlags,
-    });
-  }
-  const baggage = formatBaggage(ctx.baggage);
+export function contextHeaders(
+  trace: TraceFields,
+  baggageRecord: Readonly<Record<string, string>>,
+): PropagationHeaders {
+  const headers: PropagationHeaders = {
+    'x-correlation-id': trace.correlationId,
+    traceparent: formatTraceparent({
+      traceId: trace.traceId,
+      spanId: trace.outgoingParentId(),
+      traceFlags: trace.traceFlags,
+    }),
+  };
+  const state = trace.traceState.toString();
+  if (state !== '') headers.tracestate = state;
+  const baggage = formatBaggage(baggageRecord);
   if (baggage !== undefined) headers.baggage = baggage;
   return headers;
 }
@@ -34,19 +34,29 @@ export function initFromHeaders(
   headers: HeaderCarrier,
   init: WorkflowContextOverrides | undefined,
 ): WorkflowContextInit {
-  const traceparentHeader = readHeader(headers, 'traceparent');
-  const parent =
-    typeof traceparentHeader === 'string' ? parseTraceparent(traceparentHeader) : undefined;
+  const parent = parseTraceparent(singleHeader(headers, 'traceparent'));
   const baggage = parseBaggage(joinedHeader(headers, 'baggage'));
-  const correlationHeader = readHeader(headers, 'x-correlation-id');
+  const correlationHeader = singleHeader(headers, 'x-correlation-id');
   return {
     ...init,
     correlationId: isValidCorrelationId(correlationHeader) ? correlationHeader : undefined,
     traceId: parent?.traceId,
     parentSpanId: parent?.spanId ?? init?.parentSpanId,
     traceFlags: parent?.traceFlags ?? init?.traceFlags,
+    // A tracestate only means something with the traceparent it came with.
+    traceState:
+      parent === undefined ? init?.traceState : TraceState.parse(readHeader(headers, 'tracestate')),
     baggage: { ...baggage, ...init?.baggage },
   };
+}
+
+/** A header that must not repeat: its one value, or undefined (repeated or wrong-typed). */
+function singleHeader(headers: HeaderCarrier, name: string): string | undefined {
+  const value = readHeader(headers, name);
+  if (typeof value === 'string') return value;
+  return Array.isArray(value) && value.length === 1 && typeof value[0] === 'string'
+    ? value[0]
+    : undefined;
 }
 
 /**

@@ -35,6 +35,7 @@ export function initFromJSON(json: unknown): {
     spanId: data.spanId,
     parentSpanId: data.parentSpanId,
     traceFlags: data.traceFlags,
+    traceState: data.traceState,
     startTime: data.startTime,
     deadline: data.deadline,
     budget: data.budget === undefined ? undefined : Budget.fromJSON(data.budget),

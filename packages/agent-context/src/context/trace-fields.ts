@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidContextError } from '../errors/invalid-context-error.js';
-import { newSpanId } from '../propagation/ids.js';
+import { newSpanId, newTraceId } from '../propagation/ids.js';
+import { TraceState } from '../propagation/tracestate.js';
 import { optionalSpanId, optionalString, optionalTraceId, traceFlags } from '../validation.js';
 
 const CORRELATION_ID = /^[\x21-\x7e]{1,256}$/;
@@ -8,21 +9,43 @@ const CORRELATION_ID = /^[\x21-\x7e]{1,256}$/;
 /**
  * Where a context sits in the request and its trace: the fields that travel in headers. Contexts
  * that only change cancellation share this object (so a lazily made correlation id is shared too).
+ *
+ * Every context is in a trace (W3C: a request without a valid `traceparent` starts a new one).
+ * Ids are made when first read, so work that never looks at them pays nothing: a root's trace id
+ * (random, so the Level 2 random flag is set), and a context's span id. A child reads its trace id
+ * and parent span id from its parent when asked. `recorded` says whether the span id is a real
+ * span's (set by a tracer through `withTrace`, or given); outgoing headers of a context whose span
+ * is not recorded carry a fresh parent id per call, as the spec's test suite expects.
  */
 export class TraceFields {
   #correlationId: string | undefined;
+  #traceId: string | undefined;
+  #spanId: string | undefined;
+  #parentSpanId: string | undefined;
+  // The context this one was derived from, for ids not read yet.
+  readonly #parent: TraceFields | undefined;
+  readonly #traceIdGiven: boolean;
+  #newTrace: boolean | undefined;
   // Untraced children without overrides are all alike: they share one (immutable) object.
   #plainChild: TraceFields | undefined;
 
   constructor(
     correlationId: string | undefined,
     readonly causationId: string | undefined,
-    readonly traceId: string | undefined,
-    readonly spanId: string | undefined,
-    readonly parentSpanId: string | undefined,
+    traceId: string | undefined,
+    spanId: string | undefined,
+    parentSpanId: string | undefined,
     readonly traceFlags: number,
+    readonly traceState: TraceState = TraceState.EMPTY,
+    readonly recorded = false,
+    parent?: TraceFields,
   ) {
     this.#correlationId = correlationId;
+    this.#traceId = traceId;
+    this.#traceIdGiven = traceId !== undefined;
+    this.#spanId = spanId;
+    this.#parentSpanId = parentSpanId;
+    this.#parent = parent;
   }
 
   /** Made on first read: most contexts inside a workflow never need their own. */
@@ -31,7 +54,46 @@ export class TraceFields {
     return this.#correlationId;
   }
 
-  /** From validated init fields: a new span id when there is a trace id and none was given. */
+  /**
+   * True when the trace started here: no trace id was given, received or set by a tracer, for
+   * this context or the ones it derives from.
+   */
+  get isNewTrace(): boolean {
+    if (this.#newTrace === undefined)
+      this.#newTrace = this.#parent === undefined ? !this.#traceIdGiven : this.#parent.isNewTrace;
+    return this.#newTrace;
+  }
+
+  /** The trace's id: given, inherited, or (for a root) made on first read. */
+  get traceId(): string {
+    this.#traceId ??= this.#parent?.traceId ?? newTraceId();
+    return this.#traceId;
+  }
+
+  /** This context's span id: given, set by a tracer, or made on first read. */
+  get spanId(): string {
+    this.#spanId ??= newSpanId();
+    return this.#spanId;
+  }
+
+  /** The parent span's id: given, or the span id of the context this one was derived from. */
+  get parentSpanId(): string | undefined {
+    if (this.#parentSpanId === undefined && this.#parent !== undefined)
+      this.#parentSpanId = this.#parent.spanId;
+    return this.#parentSpanId;
+  }
+
+  /** The parent id for one outgoing call: the span's own when recorded, else a fresh one. */
+  outgoingParentId(): string {
+    return this.recorded ? this.spanId : newSpanId();
+  }
+
+  /** A root context's, with nothing given (the hot path of a root `execute()`). */
+  static root(): TraceFields {
+    return new TraceFields(undefined, undefined, undefined, undefined, undefined, ROOT_FLAGS);
+  }
+
+  /** From validated init fields. */
   static fromInit(i: {
     correlationId?: unknown;
     causationId?: unknown;
@@ -39,15 +101,23 @@ export class TraceFields {
     spanId?: unknown;
     parentSpanId?: unknown;
     traceFlags?: unknown;
+    traceState?: unknown;
   }): TraceFields {
     const traceId = optionalTraceId(i.traceId);
+    const spanId = optionalSpanId('spanId', i.spanId);
+    const flags =
+      i.traceFlags === undefined && traceId === undefined
+        ? ROOT_FLAGS // a trace id of our own making is random
+        : traceFlags(i.traceFlags);
     return new TraceFields(
       correlationId(i.correlationId),
       optionalString('causationId', i.causationId),
       traceId,
-      optionalSpanId('spanId', i.spanId) ?? (traceId === undefined ? undefined : newSpanId()),
+      spanId,
       optionalSpanId('parentSpanId', i.parentSpanId),
-      traceFlags(i.traceFlags),
+      flags,
+      traceStateOption(i.traceState),
+      spanId !== undefined,
     );
   }
 
@@ -60,28 +130,31 @@ export class TraceFields {
     spanId?: unknown;
     parentSpanId?: unknown;
     traceFlags?: unknown;
+    traceState?: unknown;
   }): TraceFields {
     const plain =
-      this.traceId === undefined &&
       o.causationId === undefined &&
       o.spanId === undefined &&
       o.parentSpanId === undefined &&
-      o.traceFlags === undefined;
+      o.traceFlags === undefined &&
+      o.traceState === undefined;
     if (plain && this.#plainChild !== undefined) return this.#plainChild;
+    const spanId = o.spanId === undefined ? undefined : optionalSpanId('spanId', o.spanId);
     const child = new TraceFields(
       this.correlationId,
       o.causationId === undefined
         ? this.correlationId
         : optionalString('causationId', o.causationId),
-      this.traceId,
-      o.spanId === undefined
-        ? this.traceId === undefined
-          ? undefined
-          : newSpanId()
-        : optionalSpanId('spanId', o.spanId),
-      o.parentSpanId === undefined ? this.spanId : optionalSpanId('parentSpanId', o.parentSpanId),
+      this.#traceId,
+      spanId,
+      o.parentSpanId === undefined ? undefined : optionalSpanId('parentSpanId', o.parentSpanId),
       o.traceFlags === undefined ? this.traceFlags : traceFlags(o.traceFlags),
+      o.traceState === undefined ? this.traceState : traceStateOption(o.traceState),
+      spanId !== undefined,
+      this,
     );
+    // Plain children of one context are alike: they share one object (and so a span id, which
+    // is never sent: outgoing headers of an unrecorded span use a fresh parent id).
     if (plain) this.#plainChild = child;
     return child;
   }
@@ -92,6 +165,7 @@ export class TraceFields {
     spanId: string;
     parentSpanId?: string | undefined;
     traceFlags?: number | undefined;
+    traceState?: TraceState | undefined;
   }): TraceFields {
     return new TraceFields(
       this.correlationId,
@@ -100,8 +174,23 @@ export class TraceFields {
       optionalSpanId('spanId', t.spanId),
       optionalSpanId('parentSpanId', t.parentSpanId),
       t.traceFlags === undefined ? this.traceFlags : traceFlags(t.traceFlags),
+      t.traceState ?? this.traceState,
+      true,
     );
   }
+}
+
+// Sampled, and (Trace Context Level 2) the trace id is random.
+const ROOT_FLAGS = 0x03;
+
+function traceStateOption(value: unknown): TraceState {
+  if (value === undefined) return TraceState.EMPTY;
+  if (value instanceof TraceState) return value;
+  if (typeof value === 'string') return TraceState.parse(value);
+  throw new InvalidContextError({
+    field: 'traceState',
+    reason: 'must be a TraceState or a tracestate header string',
+  });
 }
 
 /** True for a correlation id as accepted from headers: 1 to 256 visible ASCII characters. */

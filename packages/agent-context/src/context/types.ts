@@ -1,5 +1,6 @@
 import type { AbortScope } from '../abort-scope.js';
 import type { Budget, BudgetJSON, BudgetLimits } from '../budget.js';
+import type { TraceState } from '../propagation/tracestate.js';
 import type { DataInit, DataJSON } from './data-fields.js';
 
 /**
@@ -39,8 +40,10 @@ export interface WorkflowContextInit extends DataInit {
   spanId?: string | undefined;
   /** The span id of the parent span. Default: none. */
   parentSpanId?: string | undefined;
-  /** W3C trace flags (bit 0 = sampled). Default: 1. */
+  /** W3C trace flags (bit 0 = sampled, bit 1 = random trace id). Default: 1 with a given `traceId`; 3 (sampled, random) for a new trace. */
   traceFlags?: number | undefined;
+  /** W3C `tracestate`: a `TraceState` or a header value. Default: none (a child keeps its parent's). */
+  traceState?: TraceState | string | undefined;
   /** Epoch milliseconds the context started at. Default: now. */
   startTime?: number | undefined;
   /**
@@ -88,6 +91,7 @@ export type WorkflowContextJSON = DataJSON & {
   spanId?: string;
   parentSpanId?: string;
   traceFlags: number;
+  traceState?: string;
   startTime: number;
   checkpoints: Checkpoint[];
   deadline?: number;

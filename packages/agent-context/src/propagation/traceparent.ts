@@ -15,12 +15,28 @@ export interface TraceParent {
   traceFlags: number;
 }
 
-// version "-" trace-id "-" parent-id "-" trace-flags, then (future versions only) "-" more.
-const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+// version "-" trace-id "-" parent-id "-" trace-flags: 55 characters; a future version may add
+// "-" and more after them, which this version ignores.
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})/;
+const OWS = /^[ \t]+|[ \t]+$/g;
 
 /**
- * Parses a W3C `traceparent` header (Trace Context level 1). Returns `undefined` for anything
- * invalid: wrong shape, upper case, version `ff`, all-zero ids, or extra data on version `00`.
+ * The trace-flag bits this implementation knows: sampled (`0x01`) and Level 2's random trace id
+ * (`0x02`). The others are reserved and are zeroed when a `traceparent` is read, as the spec
+ * requires.
+ *
+ * @example
+ * ```ts
+ * const sampled = (ctx.traceFlags & 0x01) === 1;
+ * ```
+ */
+export const KNOWN_TRACE_FLAGS = 0x03;
+
+/**
+ * Parses a W3C `traceparent` header (Trace Context Level 2). Returns `undefined` for anything
+ * invalid: wrong shape, upper case, version `ff`, all-zero ids, data after the flags on version
+ * `00`, or a future version whose 56th character is not `-`. Spaces and tabs around the value are
+ * allowed; reserved flag bits are zeroed.
  *
  * @example
  * ```ts
@@ -30,16 +46,19 @@ const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(
  */
 export function parseTraceparent(header: string | undefined): TraceParent | undefined {
   if (typeof header !== 'string' || header.length > 512) return undefined;
-  const match = TRACEPARENT.exec(header.trim());
+  const value = header.replace(OWS, '');
+  const match = TRACEPARENT.exec(value);
   if (!match) return undefined;
-  const [, version, traceId, spanId, flags, rest] = match;
-  if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
+  const [, version, traceId, spanId, flags] = match;
+  if (version === 'ff') return undefined;
+  if (version === '00' ? value.length !== 55 : value.length > 55 && value[55] !== '-')
+    return undefined;
   if (!isValidTraceId(traceId) || !isValidSpanId(spanId) || flags === undefined) return undefined;
-  return { traceId, spanId, traceFlags: Number.parseInt(flags, 16) };
+  return { traceId, spanId, traceFlags: Number.parseInt(flags, 16) & KNOWN_TRACE_FLAGS };
 }
 
 /**
- * Formats a version-00 `traceparent` header.
+ * Formats a version-00 `traceparent` header (reserved flag bits zeroed).
  *
  * @example
  * ```ts
@@ -47,5 +66,5 @@ export function parseTraceparent(header: string | undefined): TraceParent | unde
  * ```
  */
 export function formatTraceparent(parent: TraceParent): string {
-  return `00-${parent.traceId}-${parent.spanId}-${(parent.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
+  return `00-${parent.traceId}-${parent.spanId}-0${(parent.traceFlags & KNOWN_TRACE_FLAGS).toString(16)}`;
 }

@@ -13,18 +13,17 @@ import { EXECUTION, type ExecutionState, type Telemetry } from './telemetry.js';
 /**
  * The OTel context a new span is started in: the active span; else the span of the execution
  * whose context this is (works without a context manager); else the workflow context's remote
- * parent (a context from `fromHeaders`, or a child of a traced context).
+ * parent (a context from `fromHeaders`, or a child of a traced context); else none (a root span).
  */
 function parentContext(ctx: WorkflowContext, owner: ExecutionState | undefined): Context {
   const active = otelContext.active();
   if (trace.getSpan(active) !== undefined) return active;
   if (owner !== undefined) return trace.setSpan(active, owner.span);
-  if (ctx.traceId === undefined) return active;
-  const spanId = ctx.parentSpanId ?? ctx.spanId;
-  if (spanId === undefined) return active;
+  // A trace that started here has no span to continue: the step's span is a root span.
+  if (ctx.isNewTrace) return active;
   return trace.setSpanContext(active, {
     traceId: ctx.traceId,
-    spanId,
+    spanId: ctx.parentSpanId ?? ctx.spanId,
     traceFlags: ctx.traceFlags,
     isRemote: true,
   });
