@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { trace } from '@opentelemetry/api';
 import {
   CachePrimitive,
   CircuitBreakerPrimitive,
@@ -270,5 +271,81 @@ describe('instrumentation scope', () => {
     expect(span.instrumentationScope).toEqual(
       expect.objectContaining({ name: '@tta/observability', version: pkg.version }),
     );
+  });
+});
+
+describe('W3C Trace Context through the spans (issue 13 items 1, 2, 4)', () => {
+  const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const PARENT = '00f067aa0ba902b7';
+  const probe = (name: string, seen: string[]) =>
+    lambda(
+      (x: number, ctx) => {
+        seen.push(ctx.toHeaders().traceparent as string);
+        return x;
+      },
+      { name },
+    );
+
+  it('with an unsampled parent, each step is the parent of its own outgoing calls', async () => {
+    t = tracing();
+    const seen: string[] = [];
+    const spans: (string | undefined)[] = [];
+    const step = (name: string) =>
+      lambda(
+        (x: number, ctx) => {
+          seen.push(ctx.toHeaders().traceparent as string);
+          seen.push(ctx.toHeaders().traceparent as string); // the same step: the same parent id
+          spans.push(trace.getActiveSpan()?.spanContext().spanId);
+          return x;
+        },
+        { name },
+      );
+    const ctx = WorkflowContext.fromHeaders({ traceparent: `00-${TRACE}-${PARENT}-00` });
+    await sequential(step('a'), step('b'), step('c')).execute(1, ctx);
+    const all = seen.map((h) => h.split('-')[2]);
+    expect(all.filter((_, i) => i % 2 === 0)).toEqual(all.filter((_, i) => i % 2 === 1));
+    const parents = all.filter((_, i) => i % 2 === 0);
+    expect(parents).toEqual(spans); // the (non-recording) step span's own id
+    expect(seen.every((h) => h.startsWith(`00-${TRACE}-`) && h.endsWith('-00'))).toBe(true);
+    expect(new Set(parents).size).toBe(3);
+    expect(parents).not.toContain(PARENT);
+    expect(parents).not.toContain(ctx.spanId);
+    expect(t.spans()).toHaveLength(0); // not sampled: nothing exported
+  });
+
+  it('keeps the random flag (-03) and zeroes reserved bits on the way out', async () => {
+    t = tracing();
+    for (const [incoming, outgoing] of [
+      ['03', '03'],
+      ['ff', '03'],
+      ['01', '01'],
+    ]) {
+      const seen: string[] = [];
+      const ctx = WorkflowContext.fromHeaders({ traceparent: `00-${TRACE}-${PARENT}-${incoming}` });
+      await probe('p', seen).execute(1, ctx);
+      expect(seen[0]?.endsWith(`-${outgoing}`), `${incoming} → ${seen[0]}`).toBe(true);
+      expect(seen[0]?.split('-')[2]).toBe(t.spans().at(-1)?.spanContext().spanId);
+    }
+  });
+
+  it('carries tracestate into the OpenTelemetry span context and back out', async () => {
+    t = tracing();
+    const seen: string[] = [];
+    const ctx = WorkflowContext.fromHeaders({
+      traceparent: `00-${TRACE}-${PARENT}-01`,
+      tracestate: 'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE',
+    });
+    const step = lambda(
+      (x: number, c) => {
+        seen.push(c.toHeaders().tracestate as string);
+        return x;
+      },
+      { name: 's' },
+    );
+    await step.execute(1, ctx);
+    expect(t.byName('lambda s').spanContext().traceState?.serialize()).toBe(
+      'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE',
+    );
+    expect(seen).toEqual(['rojo=00f067aa0ba902b7,congo=t61rcWkgMzE']);
   });
 });

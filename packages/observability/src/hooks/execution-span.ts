@@ -1,5 +1,7 @@
 import {
   type Context,
+  createTraceState,
+  isSpanContextValid,
   context as otelContext,
   SpanKind,
   SpanStatusCode,
@@ -21,11 +23,14 @@ function parentContext(ctx: WorkflowContext, owner: ExecutionState | undefined):
   if (owner !== undefined) return trace.setSpan(active, owner.span);
   // A trace that started here has no span to continue: the step's span is a root span.
   if (ctx.isNewTrace) return active;
+  const state = ctx.traceState.toString();
   return trace.setSpanContext(active, {
     traceId: ctx.traceId,
     spanId: ctx.parentSpanId ?? ctx.spanId,
     traceFlags: ctx.traceFlags,
     isRemote: true,
+    // The vendors' entries flow into the span context (and to OpenTelemetry's propagators).
+    ...(state === '' ? {} : { traceState: createTraceState(state) }),
   });
 }
 
@@ -64,14 +69,19 @@ export function traceExecution<T>(
   );
   const state: ExecutionState = { span, attempts: 0, isRetry: primitive.type === 'retry' };
   const sc = span.spanContext();
-  const traced = span.isRecording()
-    ? ctx.withTrace({
-        traceId: sc.traceId,
-        spanId: sc.spanId,
-        parentSpanId: parentSpan?.spanContext().spanId,
-        traceFlags: sc.traceFlags,
-      })
-    : ctx;
+  const parentSpanId = parentSpan?.spanContext().spanId;
+  // Any span of its own, sampled or not, is the step's span: its id is the parent id of the
+  // step's outgoing calls. (Without an SDK the API hands back the parent's span context.)
+  const traced =
+    isSpanContextValid(sc) && sc.spanId !== parentSpanId
+      ? ctx.withTrace({
+          traceId: sc.traceId,
+          spanId: sc.spanId,
+          parentSpanId,
+          // OpenTelemetry keeps only the sampled bit: keep Level 2's random flag when it was set.
+          traceFlags: sc.traceFlags | (ctx.traceId === sc.traceId ? ctx.traceFlags & 0x02 : 0),
+        })
+      : ctx;
   const stepContext = traced.withValue(EXECUTION, state);
   t.metrics.add('active', 1, labels.base);
   const started = performance.now();
