@@ -178,6 +178,21 @@ describe('OpenAIChatPrimitive against an OpenAI-compatible server', () => {
     expect(error).toMatchObject({ phase: 'stall' });
   });
 
+  it('requestTimeoutMs ends as LlmTimeoutError, phase request (issue 13 item 12)', async () => {
+    const slow = await serve({ latencyMs: 2_000 });
+    for (const stream of [false, true]) {
+      const chat = new OpenAIChatPrimitive({
+        model: 'm',
+        baseURL: slow.url,
+        stream,
+        requestTimeoutMs: 50,
+      });
+      const error = await chat.execute('hi').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LlmTimeoutError);
+      expect(error).toMatchObject({ phase: 'request', timeoutMs: 50 });
+    }
+  });
+
   it('cancelling the caller stops the request and stays a cancellation', async () => {
     const slow = await serve({ latencyMs: 5_000 });
     const chat = new OpenAIChatPrimitive({ model: 'm', baseURL: slow.url });

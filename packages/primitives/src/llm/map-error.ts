@@ -40,14 +40,19 @@ export function retryAfterMs(headers: HeaderBag, now = Date.now()): number | und
  * try { await client.chat.completions.create(request); } catch (error) { throw toLlmError(error); }
  * ```
  */
-export function toLlmError(error: unknown): errors.LlmError {
+export function toLlmError(
+  error: unknown,
+  options: { requestTimeoutMs?: number | undefined } = {},
+): errors.LlmError {
   if (error instanceof errors.LlmError) return error;
   const e = error as { name?: unknown; status?: unknown; headers?: HeaderBag; message?: unknown };
   const message = typeof e?.message === 'string' ? e.message : String(error);
-  const name = typeof e?.name === 'string' ? e.name : '';
   const status = typeof e?.status === 'number' ? e.status : undefined;
-  if (name === 'APIConnectionTimeoutError')
-    return new errors.LlmTimeoutError({ phase: 'request', timeoutMs: undefined }, { cause: error });
+  if (isNamed(error, 'APIConnectionTimeoutError'))
+    return new errors.LlmTimeoutError(
+      { phase: 'request', timeoutMs: options.requestTimeoutMs },
+      { cause: error },
+    );
   if (status === 429)
     return new errors.LlmRateLimitError(
       { message, retryAfterMs: retryAfterMs(e.headers) },
@@ -58,4 +63,18 @@ export function toLlmError(error: unknown): errors.LlmError {
   if (status === undefined || status >= 500 || status === 409)
     return new errors.LlmServerError({ message, status }, { cause: error });
   return new errors.LlmRequestError({ message, status }, { cause: error });
+}
+
+// The SDK's error classes do not set `name` (it stays "Error"): match the class name too, without
+// importing the optional `openai` package.
+function isNamed(error: unknown, name: string): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  if ((error as { name?: unknown }).name === name) return true;
+  for (
+    let proto = Object.getPrototypeOf(error);
+    proto !== null;
+    proto = Object.getPrototypeOf(proto)
+  )
+    if (proto.constructor?.name === name) return true;
+  return false;
 }

@@ -376,6 +376,6 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
   /** The caller's cancellation stays a cancellation; anything else becomes a typed LlmError. */
   #failure(error: unknown, context: WorkflowContext): Error {
     if (context.signal?.aborted) return toCancellationError(context.signal.reason);
-    return toLlmError(error);
+    return toLlmError(error, { requestTimeoutMs: this.#options.requestTimeoutMs });
   }
 }
