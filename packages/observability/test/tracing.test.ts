@@ -206,7 +206,34 @@ describe('spans', () => {
       failureThreshold: 1,
     });
     await breaker.execute(1).catch(() => {});
-    expect(t.byName('circuit-breaker guard').attributes['tta.circuit.state']).toBe('open');
+    // Admitted closed; the failure opened it (an event on the same span).
+    const opened = t.byName('circuit-breaker guard');
+    expect(opened.attributes['tta.circuit.state']).toBe('closed');
+    expect(opened.events.map((e) => [e.name, e.attributes?.['tta.circuit.to']])).toContainEqual([
+      'tta.circuit.state_change',
+      'open',
+    ]);
+  });
+
+  it('every circuit breaker span carries the state its call was admitted in (issue 13 item 10)', async () => {
+    t = tracing();
+    const healthy = new CircuitBreakerPrimitive(step('ok'), { name: 'healthy' });
+    await healthy.execute(1);
+    await healthy.execute(2);
+    const refusing = new CircuitBreakerPrimitive(new MockPrimitive({ throws: new Error('down') }), {
+      name: 'refusing',
+      failureThreshold: 1,
+      recoveryTimeoutMs: 60_000,
+    });
+    await refusing.execute(1).catch(() => {});
+    await refusing.execute(1).catch(() => {}); // refused while open
+    const states = (name: string) =>
+      t
+        .spans()
+        .filter((s) => s.name === `circuit-breaker ${name}`)
+        .map((s) => s.attributes['tta.circuit.state']);
+    expect(states('healthy')).toEqual(['closed', 'closed']);
+    expect(states('refusing')).toEqual(['closed', 'open']);
   });
 
   it('LLM steps get gen_ai.* attributes; prompts are not captured by default', async () => {

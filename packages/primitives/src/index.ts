@@ -61,6 +61,7 @@ export { TimeoutError } from './errors/timeout-error.js';
 export type {
   CacheErrorEvent,
   CacheEvent,
+  CircuitAdmissionEvent,
   CircuitState,
   CircuitStateChangeEvent,
   CompensationEvent,

@@ -46,7 +46,9 @@ describe('CircuitBreakerPrimitive', () => {
       expect(error).toMatchObject({ circuit: 'llm', retryAfterMs: 1000 });
       expect(calls.count).toBe(3);
       expect(
-        recorder.events.map((e) => e.type === 'circuit-state-change' && `${e.from}>${e.to}`),
+        recorder.events.flatMap((e) =>
+          e.type === 'circuit-state-change' ? [`${e.from}>${e.to}`] : [],
+        ),
       ).toEqual(['closed>open']);
     } finally {
       recorder.off();
@@ -86,7 +88,9 @@ describe('CircuitBreakerPrimitive', () => {
       await breaker.execute(undefined);
       expect(breaker.state).toBe('closed');
       expect(
-        recorder.events.map((e) => e.type === 'circuit-state-change' && `${e.from}>${e.to}`),
+        recorder.events.flatMap((e) =>
+          e.type === 'circuit-state-change' ? [`${e.from}>${e.to}`] : [],
+        ),
       ).toEqual(['closed>open', 'open>half-open', 'half-open>closed']);
     } finally {
       recorder.off();
@@ -139,6 +143,33 @@ describe('CircuitBreakerPrimitive', () => {
     gates[1]?.resolve('b');
     await expect(Promise.all(trials.slice(0, 2))).resolves.toEqual(['a', 'b']);
     expect(breaker.state).toBe('closed');
+  });
+
+  it('reports the state each call was admitted in (circuit-admission events)', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const recorder = withHooks(createRecordingHooks());
+    const { step, setFailing } = switchable();
+    const breaker = new CircuitBreakerPrimitive(step, {
+      failureThreshold: 1,
+      recoveryTimeoutMs: 1000,
+      successThreshold: 1,
+    });
+    try {
+      await breaker.execute(undefined);
+      setFailing(true);
+      await breaker.execute(undefined).catch(() => {});
+      await breaker.execute(undefined).catch(() => {}); // refused
+      vi.setSystemTime(1000);
+      setFailing(false);
+      await breaker.execute(undefined); // the trial
+      expect(
+        recorder.events.flatMap((e) =>
+          e.type === 'circuit-admission' ? [`${e.state}:${e.allowed}`] : [],
+        ),
+      ).toEqual(['closed:true', 'closed:true', 'open:false', 'half-open:true']);
+    } finally {
+      recorder.off();
+    }
   });
 
   it('errors that isFailure rejects, and cancellation, do not count', async () => {
@@ -306,10 +337,9 @@ describe('CircuitBreakerPrimitive with a failing store', () => {
     );
     try {
       await expect(breaker.execute(7)).resolves.toBe(7);
-      expect(recorder.events.map((e) => e.type === 'store-error' && e.operation)).toEqual([
-        'admit',
-        'success',
-      ]);
+      expect(
+        recorder.events.flatMap((e) => (e.type === 'store-error' ? [e.operation] : [])),
+      ).toEqual(['admit', 'success']);
     } finally {
       recorder.off();
     }

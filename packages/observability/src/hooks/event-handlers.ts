@@ -47,9 +47,12 @@ export const EVENT_HANDLERS: Handlers = {
     t.metrics.add('timeouts', 1, labels);
     span?.addEvent(EVENT.timeout, { [ATTR.timeoutMs]: e.timeoutMs });
   },
+  // The span's attribute is the state its call was admitted in; changes during it are events.
+  'circuit-admission': (e, { span }) => {
+    span?.setAttribute(ATTR.circuitState, e.state);
+  },
   'circuit-state-change': (e, { t, span, labels }) => {
     t.metrics.set('circuitState', CIRCUIT_STATE_VALUE[e.to], labels);
-    span?.setAttribute(ATTR.circuitState, e.to);
     span?.addEvent(EVENT.circuitStateChange, {
       [ATTR.circuitFrom]: e.from,
       [ATTR.circuitTo]: e.to,

@@ -88,6 +88,21 @@ export interface TimeoutEvent extends PrimitiveEventBase {
 }
 
 /**
+ * A call reached a circuit breaker: the state it was admitted (or refused) in. One per call, so
+ * every breaker span can say which state its call saw.
+ *
+ * @example
+ * ```ts
+ * onEvent(event) { if (event.type === 'circuit-admission' && event.state === 'half-open') log.info('trial call'); }
+ * ```
+ */
+export interface CircuitAdmissionEvent extends PrimitiveEventBase {
+  readonly type: 'circuit-admission';
+  readonly state: CircuitState;
+  readonly allowed: boolean;
+}
+
+/**
  * A circuit breaker changed state.
  *
  * @example
@@ -228,6 +243,7 @@ export type PrimitiveEvent =
   | FallbackEvent
   | TimeoutEvent
   | CircuitStateChangeEvent
+  | CircuitAdmissionEvent
   | CacheEvent
   | CacheErrorEvent
   | CompensationEvent

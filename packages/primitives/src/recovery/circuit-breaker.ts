@@ -183,7 +183,10 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   protected run(input: I, context: WorkflowContext): Promise<O> {
     // Fast path: a closed circuit admits without a state change, so no store update is needed.
     const peeked = this.#store.peek?.(this.key);
-    if (peeked?.state === 'closed') return this.#call(ALLOWED, input, context);
+    if (peeked?.state === 'closed') {
+      this.#lastKnown = 'closed';
+      return this.#call(ALLOWED, input, context);
+    }
     const admitted = this.#apply(ADMIT, context);
     return isPromise(admitted)
       ? admitted.then((admission) => this.#call(admission, input, context))
@@ -191,6 +194,11 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   }
 
   #call(admission: Admission, input: I, context: WorkflowContext): Promise<O> {
+    // The state the admission left the circuit in is the one this call runs (or is refused) in.
+    this.emit(
+      { type: 'circuit-admission', state: this.#lastKnown, allowed: admission.allowed },
+      context,
+    );
     if (!admission.allowed)
       return Promise.reject(
         new CircuitOpenError({ circuit: this.key, retryAfterMs: admission.retryAfterMs }),
