@@ -251,3 +251,59 @@ describe('a deadline stops a streamed call (issue 12, item 1)', () => {
     expect(error).toBeInstanceOf(DeadlineExceededError);
   });
 });
+
+describe('OpenAIChatPrimitive under a token budget (issue 13 item 13)', () => {
+  const essay = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' '); // ~90 tokens
+
+  it.each([false, true])(
+    'caps max_tokens at what is left, so one call cannot overspend (stream: %s)',
+    async (stream) => {
+      const server = await serve({ reply: () => essay });
+      const chat = new OpenAIChatPrimitive({ model: 'm', baseURL: server.url, stream });
+      const ctx = WorkflowContext.create({ budget: { maxTokens: 30 } });
+      const out = await chat.execute('hi', ctx);
+      const sent = server.requests.at(-1)?.maxTokens as number;
+      expect(sent).toBeGreaterThan(0);
+      expect(sent).toBeLessThanOrEqual(30 - 1); // 'hi' counts at least one token
+      expect(out.finishReason).toBe('length');
+      expect(ctx.budget?.spent.tokens).toBeLessThanOrEqual(30);
+    },
+  );
+
+  it('keeps a smaller max_tokens of its own, and caps max_completion_tokens when that is used', async () => {
+    const server = await serve({ reply: () => essay });
+    const ctx = () => WorkflowContext.create({ budget: { maxTokens: 1000 } });
+    await new OpenAIChatPrimitive({
+      model: 'm',
+      baseURL: server.url,
+      params: { max_tokens: 7 },
+    }).execute('hi', ctx());
+    expect(server.requests.at(-1)?.maxTokens).toBe(7);
+    const tight = WorkflowContext.create({ budget: { maxTokens: 40 } });
+    await new OpenAIChatPrimitive({
+      model: 'm',
+      baseURL: server.url,
+      params: { max_completion_tokens: 500 },
+    }).execute('hi', tight);
+    expect(server.requests.at(-1)?.maxTokens).toBeLessThan(40);
+    // Without a token budget nothing is added.
+    await new OpenAIChatPrimitive({ model: 'm', baseURL: server.url }).execute('hi');
+    expect(server.requests.at(-1)?.maxTokens).toBeUndefined();
+  });
+
+  it('refuses to start when the prompt alone is over what is left, counted with the configured counter', async () => {
+    const server = await serve({ reply: () => 'ok' });
+    const chat = new OpenAIChatPrimitive({
+      model: 'm',
+      baseURL: server.url,
+      tokenCounter: (text) => text.split(/\s+/).length * 10,
+    });
+    const ctx = WorkflowContext.create({ budget: { maxTokens: 50 } });
+    await expect(chat.execute('five words make fifty tokens', ctx)).rejects.toMatchObject({
+      name: 'BudgetExceededError',
+      limit: 'tokens',
+      max: 50,
+    });
+    expect(server.requests).toHaveLength(0);
+  });
+});

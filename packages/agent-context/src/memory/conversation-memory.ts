@@ -109,6 +109,11 @@ export class ConversationMemory {
   readonly keepRecent: number;
   readonly sessionId: string | undefined;
   readonly #count: TokenCounter;
+  /**
+   * How this memory counts a text's tokens (the option, else `approximateTokenCount`), for code
+   * that must count the same way (a model step checking a prompt against a budget).
+   */
+  readonly tokenCounter: TokenCounter;
   #messages: Message[] = [];
   #tokens = 0;
 
@@ -135,6 +140,7 @@ export class ConversationMemory {
     this.keepRecent = keepRecent;
     this.sessionId = options.sessionId;
     const count = tokenCounter ?? approximateTokenCount;
+    this.tokenCounter = count;
     this.#count = (text) => count(text) + MESSAGE_OVERHEAD_TOKENS;
   }
 

@@ -2,7 +2,10 @@
 // (memory, system prompt, budget), the plain and the streamed answer, and turning what the SDK
 // throws into typed errors. Each part is a private method of a few dozen lines.
 import {
+  approximateTokenCount,
+  BudgetExceededError,
   type ConversationMemory,
+  type TokenCounter,
   toCancellationError,
   type WorkflowContext,
   waitFor,
@@ -121,6 +124,12 @@ export interface OpenAIChatOptions extends PrimitiveOptions {
   pricing?: ModelPricing | undefined;
   /** `gen_ai.provider.name` for telemetry. Default: `'openai'`. */
   provider?: string | undefined;
+  /**
+   * Counts prompt tokens before a call, so a token budget caps the reply (`max_tokens`) at what is
+   * left and refuses a prompt that alone is over it. Default: the memory's counter, else
+   * `approximateTokenCount`.
+   */
+  tokenCounter?: TokenCounter | undefined;
 }
 
 function messagesOf(input: ChatInput): ChatMessage[] {
@@ -170,6 +179,9 @@ export const OPENAI_CHAT_OPTIONS = declareOptions('OpenAIChatPrimitive', {
     return p as ModelPricing;
   }, 'none'),
   provider: text('openai', quiet),
+  tokenCounter: optional(
+    fn<TokenCounter>(undefined, "the memory's counter, else `approximateTokenCount`"),
+  ),
 });
 
 /**
@@ -226,9 +238,10 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
     }
     if (system !== undefined) messages = [{ role: 'system', content: system }, ...messages];
 
+    const maxTokens = this.#tokenCap(messages, context);
     const output = this.#options.stream
-      ? await this.#stream(messages, context)
-      : await this.#complete(messages, context);
+      ? await this.#stream(messages, context, maxTokens)
+      : await this.#complete(messages, context, maxTokens);
     const { pricing } = this.#options;
     const costUsd =
       pricing === undefined
@@ -256,18 +269,50 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
     return { ...output, costUsd };
   }
 
-  #request(messages: ChatMessage[]) {
-    return { model: this.model, messages, ...this.#options.params };
+  #request(messages: ChatMessage[], maxTokens: number | undefined) {
+    const request: Record<string, unknown> = {
+      model: this.model,
+      messages,
+      ...this.#options.params,
+    };
+    if (maxTokens !== undefined) {
+      // Newer models take max_completion_tokens; cap whichever the caller uses.
+      const key = 'max_completion_tokens' in request ? 'max_completion_tokens' : 'max_tokens';
+      const asked = request[key];
+      request[key] = typeof asked === 'number' ? Math.min(asked, maxTokens) : maxTokens;
+    }
+    return request;
+  }
+
+  /**
+   * With a token budget in force: the most the reply may use (what is left after the prompt), or
+   * a `BudgetExceededError` when the prompt alone is over what is left. Without one: undefined.
+   */
+  #tokenCap(messages: ChatMessage[], context: WorkflowContext): number | undefined {
+    const budget = context.budget;
+    if (budget === undefined) return undefined;
+    const left = budget.remaining.tokens;
+    if (left === Number.POSITIVE_INFINITY) return undefined;
+    const count =
+      this.#options.tokenCounter ?? this.#options.memory?.tokenCounter ?? approximateTokenCount;
+    // ~4 tokens of framing per message (role, separators), as OpenAI's counting guide says.
+    const prompt = messages.reduce((sum, m) => sum + count(m.content) + 4, 0);
+    if (prompt >= left) {
+      const spent = budget.spent.tokens;
+      throw new BudgetExceededError({ limit: 'tokens', max: spent + left, spent: spent + prompt });
+    }
+    return Math.floor(left - prompt);
   }
 
   async #complete(
     messages: ChatMessage[],
     context: WorkflowContext,
+    maxTokens: number | undefined,
   ): Promise<Omit<ChatOutput, 'costUsd'>> {
     try {
       const response = await this.client.chat.completions.create(
         {
-          ...this.#request(messages),
+          ...this.#request(messages, maxTokens),
           stream: false,
         } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
         {
@@ -295,6 +340,7 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
   async #stream(
     messages: ChatMessage[],
     context: WorkflowContext,
+    maxTokens: number | undefined,
   ): Promise<Omit<ChatOutput, 'costUsd'>> {
     const { firstTokenTimeoutMs, stallTimeoutMs, onToken } = this.#options;
     // Our own controller: a timeout aborts the request with its LlmTimeoutError, and so does the
@@ -329,7 +375,7 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
       const stream = await next(
         this.client.chat.completions.create(
           {
-            ...this.#request(messages),
+            ...this.#request(messages, maxTokens),
             stream: true,
             stream_options: { include_usage: true },
           } as OpenAI.Chat.ChatCompletionCreateParamsStreaming,

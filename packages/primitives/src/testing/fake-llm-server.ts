@@ -13,6 +13,8 @@ export interface FakeChatRequest {
   model: string;
   messages: { role: string; content: string }[];
   stream: boolean;
+  /** The request's `max_completion_tokens`, else `max_tokens`, if any. */
+  maxTokens?: number | undefined;
 }
 
 /**
@@ -141,9 +143,12 @@ export async function createFakeLLMServer(
         return json(res, 404, { error: { message: 'not found' } });
       let body = '';
       for await (const chunk of req) body += chunk;
-      let parsed: Partial<FakeChatRequest>;
+      let parsed: Partial<FakeChatRequest> & {
+        max_tokens?: unknown;
+        max_completion_tokens?: unknown;
+      };
       try {
-        parsed = JSON.parse(body) as Partial<FakeChatRequest>;
+        parsed = JSON.parse(body) as typeof parsed;
       } catch {
         return json(res, 400, {
           error: { message: 'invalid JSON', type: 'invalid_request_error' },
@@ -154,10 +159,12 @@ export async function createFakeLLMServer(
           error: { message: 'model and messages are required', type: 'invalid_request_error' },
         });
       }
+      const limit = parsed.max_completion_tokens ?? parsed.max_tokens;
       const request: FakeChatRequest = {
         model: parsed.model,
         messages: parsed.messages,
         stream: parsed.stream === true,
+        ...(typeof limit === 'number' ? { maxTokens: limit } : {}),
       };
       requests.push(request);
       count++;
@@ -176,7 +183,11 @@ export async function createFakeLLMServer(
           error: { message: 'The server had an error', type: 'server_error' },
         });
 
-      const text = reply(request);
+      // A reply longer than the request allows is cut, as real servers do (finish_reason "length").
+      const full = reply(request);
+      const cut = request.maxTokens !== undefined && tokens(full) > request.maxTokens;
+      const text = cut ? full.slice(0, Math.max(0, (request.maxTokens as number) * 4)) : full;
+      const finishReason = cut ? 'length' : 'stop';
       const usage = {
         prompt_tokens: request.messages.reduce((sum, m) => sum + tokens(String(m.content)), 0),
         completion_tokens: tokens(text),
@@ -192,7 +203,11 @@ export async function createFakeLLMServer(
           created,
           model: request.model,
           choices: [
-            { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' },
+            {
+              index: 0,
+              message: { role: 'assistant', content: text },
+              finish_reason: finishReason,
+            },
           ],
           usage,
         });
@@ -227,7 +242,7 @@ export async function createFakeLLMServer(
         object: 'chat.completion.chunk',
         created,
         model: request.model,
-        choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+        choices: [{ index: 0, delta: {}, finish_reason: finishReason }],
       });
       send({
         id,
