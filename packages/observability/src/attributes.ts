@@ -31,6 +31,17 @@ export const ATTR = {
   genAiInputMessages: 'gen_ai.input.messages',
   genAiOutputMessages: 'gen_ai.output.messages',
   genAiTokenType: 'gen_ai.token.type',
+  genAiWorkflowName: 'gen_ai.workflow.name',
+  genAiConversationId: 'gen_ai.conversation.id',
+  genAiAgentName: 'gen_ai.agent.name',
+  genAiToolName: 'gen_ai.tool.name',
+  genAiToolType: 'gen_ai.tool.type',
+  genAiToolDescription: 'gen_ai.tool.description',
+  genAiTimeToFirstChunk: 'gen_ai.response.time_to_first_chunk',
+  genAiEvaluationName: 'gen_ai.evaluation.name',
+  genAiEvaluationScore: 'gen_ai.evaluation.score.value',
+  genAiEvaluationLabel: 'gen_ai.evaluation.score.label',
+  genAiEvaluationExplanation: 'gen_ai.evaluation.explanation',
   retryDelayMs: 'tta.retry.delay_ms',
   fallbackFrom: 'tta.fallback.from',
   fallbackTo: 'tta.fallback.to',
@@ -60,6 +71,7 @@ export const EVENT = {
   rejection: 'tta.rejection',
   cacheError: 'tta.cache_error',
   storeError: 'tta.store_error',
+  evaluationResult: 'gen_ai.evaluation.result',
 } as const;
 
 /**

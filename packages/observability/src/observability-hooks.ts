@@ -28,6 +28,8 @@ export interface ObservabilityHooksOptions {
    * `gen_ai.output.messages` span attributes. They may hold personal data. Default: `false`.
    */
   captureContent?: boolean | undefined;
+  /** With `captureContent`: the longest content kept per attribute, in characters. Default: 4096. */
+  maxContentLength?: number | undefined;
   /**
    * The most distinct `(primitive_type, primitive_name)` label sets kept; names past it are
    * counted under `primitive_name="(other)"`. Names are bounded by design (no ids or inputs), so
@@ -64,6 +66,7 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
     ),
     metrics,
     captureContent: options.captureContent ?? false,
+    maxContentLength: positiveInteger('maxContentLength', options.maxContentLength, 4096),
     recordedErrors: new WeakSet<object>(),
     labelsOf: labelCache(maxLabelSets(options.maxLabelSets)),
   };
@@ -88,6 +91,15 @@ function maxLabelSets(value: number | undefined): number {
   if (!Number.isInteger(value) || value < 1)
     throw new RangeError(
       `createObservabilityHooks: maxLabelSets must be an integer >= 1 (got ${value})`,
+    );
+  return value;
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(
+      `createObservabilityHooks: ${name} must be an integer >= 1 (got ${value})`,
     );
   return value;
 }

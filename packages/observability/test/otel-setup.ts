@@ -7,14 +7,25 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { registerHooks } from '@tta/primitives';
-import { createObservabilityHooks, type ObservabilityHooksOptions } from '../src/index.js';
+import {
+  createObservabilityHooks,
+  createTraceIdGenerator,
+  type ObservabilityHooksOptions,
+} from '../src/index.js';
 
 /** A real tracer provider exporting to memory, hooks registered; `stop()` undoes it all. */
-export function tracing(options: ObservabilityHooksOptions = {}, { contextManager = true } = {}) {
+export function tracing(
+  options: ObservabilityHooksOptions = {},
+  { contextManager = true, idGenerator = true } = {},
+) {
   if (contextManager)
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  // As setupObservability does: root spans of a new trace take the context's trace id.
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    ...(idGenerator ? { idGenerator: createTraceIdGenerator() } : {}),
+  });
   const unregister = registerHooks(
     createObservabilityHooks({ tracerProvider: provider, ...options }),
     {
@@ -26,6 +37,7 @@ export function tracing(options: ObservabilityHooksOptions = {}, { contextManage
   const tracer = provider.getTracer('test');
   return {
     exporter,
+    provider,
     tracer,
     spans: () => exporter.getFinishedSpans(),
     byName: (name: string) => {

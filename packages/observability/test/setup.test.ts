@@ -44,7 +44,7 @@ describe('setupObservability', () => {
           .getFinishedSpans()
           .map((s) => s.name)
           .sort(),
-      ).toEqual(['lambda a', 'lambda b', 'sequential SequentialPrimitive']);
+      ).toEqual(['invoke_workflow SequentialPrimitive', 'lambda a', 'lambda b']);
       expect(spans.getFinishedSpans()[0]?.resource.attributes['service.name']).toBe('test-service');
     } finally {
       await handle.shutdown();

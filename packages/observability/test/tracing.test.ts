@@ -31,7 +31,7 @@ describe('spans', () => {
     await flow.execute(1, ctx);
     expect(tree(t.spans())).toBe(
       [
-        'sequential SequentialPrimitive',
+        'invoke_workflow SequentialPrimitive',
         '  lambda a',
         '  parallel ParallelPrimitive',
         '    lambda b',
@@ -62,7 +62,7 @@ describe('spans', () => {
     ).execute(1);
     expect(tree(t.spans())).toBe(
       [
-        'sequential SequentialPrimitive',
+        'invoke_workflow SequentialPrimitive',
         '  lambda a',
         '  parallel ParallelPrimitive',
         '    lambda b',
@@ -89,7 +89,7 @@ describe('spans', () => {
       [2, 2],
       [3, 0],
     ]);
-    const retry = t.byName('retry retry-flaky');
+    const retry = t.byName('invoke_workflow retry-flaky');
     expect(retry.status.code).toBe(0);
     expect(attempts.every((s) => parentId(s) === retry.spanContext().spanId)).toBe(true);
     expect(retry.events.map((e) => e.name)).toEqual(['tta.retry', 'tta.retry']);
@@ -107,7 +107,7 @@ describe('spans', () => {
       .execute(1)
       .catch(() => {});
     const inner = t.byName('lambda fails');
-    const outer = t.byName('sequential SequentialPrimitive');
+    const outer = t.byName('invoke_workflow SequentialPrimitive');
     for (const span of [inner, outer]) {
       expect(span.status).toMatchObject({ code: 2, message: 'bad input' });
       expect(span.attributes['error.type']).toBe('RangeError');
@@ -128,7 +128,9 @@ describe('spans', () => {
       { name: 'outer' },
     );
     await withUserSpan.execute(1);
-    expect(parentId(t.byName('user work'))).toBe(t.byName('lambda outer').spanContext().spanId);
+    expect(parentId(t.byName('user work'))).toBe(
+      t.byName('invoke_workflow outer').spanContext().spanId,
+    );
   });
 
   it('the step context carries the real span ids, so toHeaders continues the trace', async () => {
@@ -147,7 +149,8 @@ describe('spans', () => {
     expect(seen?.spanId).toBe(span.spanContext().spanId);
     expect(seen?.parentSpanId).toBe(parentId(span));
     expect(seen?.toHeaders().traceparent).toBe(
-      `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`,
+      // A new trace made by this process: sampled, and the random-id flag (Level 2).
+      `00-${span.spanContext().traceId}-${span.spanContext().spanId}-03`,
     );
   });
 
@@ -171,10 +174,12 @@ describe('spans', () => {
       await new Promise((resolve) => server.close(resolve));
     }
     const caller = t.byName('lambda call-downstream');
+    // The downstream service's outermost step is its own workflow root, in the caller's trace.
     const remoteRoot = t
       .spans()
       .find(
-        (s) => s.attributes['tta.workflow.id'] === 'downstream' && s.name.startsWith('sequential'),
+        (s) =>
+          s.attributes['tta.workflow.id'] === 'downstream' && s.name.startsWith('invoke_workflow'),
       );
     expect(remoteRoot?.spanContext().traceId).toBe(caller.spanContext().traceId);
     expect(parentId(remoteRoot as never)).toBe(caller.spanContext().spanId);
@@ -189,7 +194,7 @@ describe('spans', () => {
       select: () => 'a',
     });
     await router.execute(1);
-    expect(t.byName('router pick').attributes['tta.router.route']).toBe('a');
+    expect(t.byName('invoke_workflow pick').attributes['tta.router.route']).toBe('a');
 
     const cache = new CachePrimitive(step('cached'), { name: 'memo' });
     await cache.execute(1);
@@ -197,7 +202,7 @@ describe('spans', () => {
     expect(
       t
         .spans()
-        .filter((s) => s.name === 'cache memo')
+        .filter((s) => s.name === 'invoke_workflow memo')
         .map((s) => s.attributes['tta.cache.hit']),
     ).toEqual([false, true]);
 
@@ -207,7 +212,7 @@ describe('spans', () => {
     });
     await breaker.execute(1).catch(() => {});
     // Admitted closed; the failure opened it (an event on the same span).
-    const opened = t.byName('circuit-breaker guard');
+    const opened = t.byName('invoke_workflow guard');
     expect(opened.attributes['tta.circuit.state']).toBe('closed');
     expect(opened.events.map((e) => [e.name, e.attributes?.['tta.circuit.to']])).toContainEqual([
       'tta.circuit.state_change',
@@ -230,7 +235,7 @@ describe('spans', () => {
     const states = (name: string) =>
       t
         .spans()
-        .filter((s) => s.name === `circuit-breaker ${name}`)
+        .filter((s) => s.name === `invoke_workflow ${name}`)
         .map((s) => s.attributes['tta.circuit.state']);
     expect(states('healthy')).toEqual(['closed', 'closed']);
     expect(states('refusing')).toEqual(['closed', 'open']);
@@ -255,7 +260,7 @@ describe('spans', () => {
       { name: 'ask' },
     );
     await ask.execute('secret prompt');
-    const span = t.byName('lambda ask');
+    const span = t.byName('chat gpt-4o-mini'); // the step that reported the call
     expect(span.attributes).toMatchObject({
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'openai',
@@ -294,10 +299,39 @@ describe('instrumentation scope', () => {
     const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
     t = tracing();
     await step('scoped').execute(1);
-    const span = t.byName('lambda scoped');
+    const span = t.byName('invoke_workflow scoped');
     expect(span.instrumentationScope).toEqual(
       expect.objectContaining({ name: '@tta/observability', version: pkg.version }),
     );
+  });
+});
+
+describe('a root context is one trace (issue 13 item 3)', () => {
+  it('every step run with one root context is in its trace, each a root span', async () => {
+    t = tracing();
+    const ctx = WorkflowContext.create();
+    const seen: string[] = [];
+    const probe = (name: string) =>
+      lambda(
+        (x: number, c) => {
+          seen.push(c.toHeaders().traceparent as string);
+          return x;
+        },
+        { name },
+      );
+    for (const name of ['a', 'b', 'c']) await probe(name).execute(1, ctx);
+    expect(new Set(t.spans().map((s) => s.spanContext().traceId))).toEqual(new Set([ctx.traceId]));
+    expect(t.spans().map((s) => parentId(s))).toEqual([undefined, undefined, undefined]);
+    // Outgoing calls continue that trace from each step's span, random flag kept.
+    expect(seen.map((h) => h.split('-')[1])).toEqual([ctx.traceId, ctx.traceId, ctx.traceId]);
+    expect(seen.every((h) => h.endsWith('-03'))).toBe(true);
+  });
+
+  it("with the SDK's own id generator, each step starts its own trace (the documented fallback)", async () => {
+    t = tracing({}, { idGenerator: false });
+    const ctx = WorkflowContext.create();
+    for (const name of ['a', 'b']) await step(name).execute(1, ctx);
+    expect(new Set(t.spans().map((s) => s.spanContext().traceId)).size).toBe(2);
   });
 });
 
@@ -370,7 +404,7 @@ describe('W3C Trace Context through the spans (issue 13 items 1, 2, 4)', () => {
       { name: 's' },
     );
     await step.execute(1, ctx);
-    expect(t.byName('lambda s').spanContext().traceState?.serialize()).toBe(
+    expect(t.byName('invoke_workflow s').spanContext().traceState?.serialize()).toBe(
       'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE',
     );
     expect(seen).toEqual(['rojo=00f067aa0ba902b7,congo=t61rcWkgMzE']);

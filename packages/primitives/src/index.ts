@@ -77,6 +77,7 @@ export type {
   RouteEvent,
   StoreErrorEvent,
   TimeoutEvent,
+  ToolDescription,
 } from './hooks/events.js';
 export type { ExecutionInfo, PrimitiveHooks, RegisterHooksOptions } from './hooks/hooks.js';
 export { registerHooks } from './hooks/registry.js';

@@ -1,4 +1,5 @@
 import {
+  type Attributes,
   type Context,
   createTraceState,
   isSpanContextValid,
@@ -10,7 +11,10 @@ import {
 import type { WorkflowContext } from '@tta/agent-context';
 import type { ExecutionInfo } from '@tta/primitives';
 import { ATTR, errorType } from '../attributes.js';
+import { RUN_IDS } from '../evaluation/trace-run.js';
+import { asMessages, genAiSpan } from './gen-ai-span.js';
 import { EXECUTION, type ExecutionState, type Telemetry } from './telemetry.js';
+import { withTraceId } from './trace-id-generator.js';
 
 /**
  * The OTel context a new span is started in: the active span; else the span of the execution
@@ -49,7 +53,7 @@ export function traceExecution<T>(
   const owner = ctx.getValue(EXECUTION);
   const parent = parentContext(ctx, owner);
   const parentSpan = trace.getSpan(parent);
-  const attributes: Record<string, string | number> = {
+  const attributes: Attributes = {
     [ATTR.primitiveType]: primitive.type,
     [ATTR.primitiveName]: primitive.name,
     [ATTR.correlationId]: ctx.correlationId,
@@ -62,13 +66,41 @@ export function traceExecution<T>(
     owner.attempts++;
     attributes[ATTR.retryAttempt] = owner.attempts;
   }
-  const span = t.tracer.startSpan(
-    `${primitive.type} ${primitive.name}`,
-    { kind: SpanKind.INTERNAL, attributes },
-    parent,
-  );
-  const state: ExecutionState = { span, attempts: 0, isRetry: primitive.type === 'retry' };
+  const role = genAiSpan(primitive, ctx, owner);
+  // Every span says which workflow run it belongs to (GenAI views group and keep spans by it).
+  const workflowName = owner?.workflowName ?? primitive.name;
+  attributes[ATTR.genAiWorkflowName] = workflowName;
+  if (role !== undefined) Object.assign(attributes, role.attributes);
+  const capture = role?.carriesContent === true && t.captureContent;
+  if (capture)
+    attributes[ATTR.genAiInputMessages] = asMessages(info.input, 'user', t.maxContentLength);
+  const start = () =>
+    t.tracer.startSpan(
+      role?.name ?? `${primitive.type} ${primitive.name}`,
+      { kind: SpanKind.INTERNAL, attributes },
+      parent,
+    );
+  // A root span in a trace that started with this context: in the context's trace id (with the
+  // SDK's id generator from createTraceIdGenerator; other generators make their own).
+  const span =
+    parentSpan === undefined && ctx.isNewTrace ? withTraceId(ctx.traceId, start) : start();
+  const state: ExecutionState = {
+    span,
+    attempts: 0,
+    isRetry: primitive.type === 'retry',
+    agentId: ctx.agentId,
+    role: role?.role,
+    workflowName,
+  };
   const sc = span.spanContext();
+  if (owner === undefined) {
+    // `traceRun` asked for the ids of the run's outermost span.
+    const run = ctx.getValue(RUN_IDS);
+    if (run !== undefined && run.spanId === undefined && isSpanContextValid(sc)) {
+      run.traceId = sc.traceId;
+      run.spanId = sc.spanId;
+    }
+  }
   const parentSpanId = parentSpan?.spanContext().spanId;
   // Any span of its own, sampled or not, is the step's span: its id is the parent id of the
   // step's outgoing calls. (Without an SDK the API hands back the parent's span context.)
@@ -106,6 +138,12 @@ export function traceExecution<T>(
     .with(trace.setSpan(parent, span), () => run(stepContext))
     .then(
       (value) => {
+        // A step that reported a model call already holds the completion.
+        if (capture && state.llm === undefined)
+          span.setAttribute(
+            ATTR.genAiOutputMessages,
+            asMessages(value, 'assistant', t.maxContentLength),
+          );
         end();
         return value;
       },

@@ -11,6 +11,10 @@ function content(value: unknown): string {
   }
 }
 
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 /** A reported model call: GenAI token metrics, and `gen_ai.*` attributes on the step's span. */
 export function recordLlmCall(
   t: Telemetry,
@@ -35,7 +39,17 @@ export function recordLlmCall(
     });
   if (state !== undefined) state.llm = labels;
   if (span === undefined) return;
-  span.setAttributes({ ...labels, [ATTR.genAiSystem]: event.provider });
+  if (state?.role === 'agent' || state?.role === 'tool') {
+    // An agent or tool that reported a call stays what it is, with the model's data.
+    const { [ATTR.genAiOperation]: _, ...model } = labels;
+    span.setAttributes(model);
+  } else {
+    // The step is the model call: `chat {model}`, as GenAI trace views expect.
+    span.updateName(`${event.operation} ${event.model}`);
+    span.setAttributes({ ...labels, [ATTR.genAiSystem]: event.provider });
+  }
+  if (event.timeToFirstChunkMs !== undefined)
+    span.setAttribute(ATTR.genAiTimeToFirstChunk, event.timeToFirstChunkMs / 1000);
   if (event.responseModel !== undefined)
     span.setAttribute(ATTR.genAiResponseModel, event.responseModel);
   if (event.inputTokens !== undefined) span.setAttribute(ATTR.genAiInputTokens, event.inputTokens);
@@ -44,7 +58,10 @@ export function recordLlmCall(
   if (event.finishReason !== undefined)
     span.setAttribute(ATTR.genAiFinishReasons, [event.finishReason]);
   if (t.captureContent && event.prompt !== undefined)
-    span.setAttribute(ATTR.genAiInputMessages, content(event.prompt));
+    span.setAttribute(ATTR.genAiInputMessages, clip(content(event.prompt), t.maxContentLength));
   if (t.captureContent && event.completion !== undefined)
-    span.setAttribute(ATTR.genAiOutputMessages, content(event.completion));
+    span.setAttribute(
+      ATTR.genAiOutputMessages,
+      clip(content(event.completion), t.maxContentLength),
+    );
 }

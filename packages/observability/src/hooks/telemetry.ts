@@ -9,6 +9,12 @@ export interface ExecutionState {
   /** Attempts started so far (retry executions only). */
   attempts: number;
   readonly isRetry: boolean;
+  /** The outermost step's name: `gen_ai.workflow.name` on every span of the run. */
+  readonly workflowName: string;
+  /** The agent this execution runs as (its context's `agentId`). */
+  readonly agentId: string | undefined;
+  /** What the span is to GenAI views: the outermost step, an agent or a tool (else undefined). */
+  readonly role: 'workflow' | 'agent' | 'tool' | undefined;
   /** GenAI metric attributes once the step reported an LLM call. */
   llm?: Labels;
 }
@@ -28,6 +34,8 @@ export interface Telemetry {
   readonly tracer: Tracer;
   readonly metrics: MetricsSink;
   readonly captureContent: boolean;
+  /** The longest captured content, in characters. */
+  readonly maxContentLength: number;
   /** Errors already recorded as a span exception (each is recorded once, where it surfaced). */
   readonly recordedErrors: WeakSet<object>;
   labelsOf(primitive: PrimitiveRef): PrimitiveLabels;

@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import type { metrics as sdkMetrics, tracing } from '@opentelemetry/sdk-node';
 // The package's own name, so the built subpath shares the root entry's code.
-import { createObservabilityHooks, type ObservabilityHooksOptions } from '@tta/observability';
+import {
+  createObservabilityHooks,
+  createTraceIdGenerator,
+  type ObservabilityHooksOptions,
+} from '@tta/observability';
 import { registerHooks } from '@tta/primitives';
 
 /**
@@ -157,6 +161,8 @@ export async function setupObservability(
   ];
   const sdk = new sdkModule.NodeSDK({
     serviceName: options.serviceName,
+    // Root spans of a new trace take the workflow context's trace id (one request, one trace).
+    idGenerator: createTraceIdGenerator(),
     // Everything explicit: empty lists stop NodeSDK from falling back to OTLP on localhost.
     spanProcessors,
     metricReaders: [

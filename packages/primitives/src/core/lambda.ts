@@ -26,7 +26,7 @@ export class LambdaPrimitive<I, O> extends WorkflowPrimitive<I, O> {
 
   constructor(fn: StepFunction<I, O>, options?: PrimitiveOptions) {
     if (typeof fn !== 'function') throw new TypeError('LambdaPrimitive: fn must be a function');
-    super({ name: options?.name ?? (fn.name !== '' ? fn.name : undefined) });
+    super({ name: options?.name ?? (fn.name !== '' ? fn.name : undefined), tool: options?.tool });
     this.#fn = fn;
   }
 

@@ -1,3 +1,4 @@
+import type { ToolDescription } from '../hooks/events.js';
 import type { WorkflowPrimitive } from './workflow-primitive.js';
 
 /**
@@ -45,6 +46,11 @@ export interface PrimitiveOptions {
    * (`support-triage/2.fallback`), or the class name for a step on its own.
    */
   name?: string | undefined;
+  /**
+   * Marks the step as a tool an agent calls: GenAI telemetry shows it as
+   * `execute_tool {name}` (`gen_ai.tool.name`, and the description if given). Default: not a tool.
+   */
+  tool?: boolean | ToolDescription | undefined;
   /**
    * Never set. A primitive has `execute`, so no primitive can pass for an options object (the
    * first step of `sequential(a, b)` is never mistaken for its options).

@@ -12,7 +12,7 @@ import {
   SequentialPrimitive,
   TimeoutPrimitive,
 } from '../classes.js';
-import type { PrimitiveEventInit } from '../hooks/events.js';
+import type { PrimitiveEventInit, ToolDescription } from '../hooks/events.js';
 import type { ExecutionInfo } from '../hooks/hooks.js';
 import { emitEvent, hasAroundHooks, hasEventListeners, runAroundHooks } from '../hooks/registry.js';
 import type { BulkheadOptions } from '../recovery/bulkhead.js';
@@ -55,6 +55,7 @@ export abstract class WorkflowPrimitive<in I, out O> {
   declare protected readonly variance: (input: I) => O;
 
   #name: string;
+  readonly #tool: ToolDescription | undefined;
   // Whether the name was given: a step without one is named after its place once composed.
   readonly #named: boolean;
   // The nearest named ancestor's name (or this step's own) and the path from it: what an unnamed
@@ -78,6 +79,7 @@ export abstract class WorkflowPrimitive<in I, out O> {
       throw new TypeError(`${new.target.name}: name must be a non-empty string`);
     }
     this.#named = name !== undefined;
+    this.#tool = toolOption(new.target.name, options?.tool);
     this.#name = name ?? new.target.name;
     this.#path = this.#name;
     this.#scope = name;
@@ -97,6 +99,18 @@ export abstract class WorkflowPrimitive<in I, out O> {
    */
   get name(): string {
     return this.#name;
+  }
+
+  /**
+   * Set when the step was marked as a tool (`tool` option): what GenAI telemetry shows about it.
+   *
+   * @example
+   * ```ts
+   * lambda(search, { name: 'search', tool: true }).tool; // {}
+   * ```
+   */
+  get tool(): ToolDescription | undefined {
+    return this.#tool;
   }
 
   /**
@@ -369,3 +383,16 @@ export abstract class WorkflowPrimitive<in I, out O> {
 }
 
 const NO_CHILDREN: readonly never[] = Object.freeze([]);
+
+function toolOption(owner: string, value: unknown): ToolDescription | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return Object.freeze({});
+  const description = (value as ToolDescription | null)?.description;
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    (description !== undefined && typeof description !== 'string')
+  )
+    throw new TypeError(`${owner}: tool must be true or { description?: string }`);
+  return Object.freeze(description === undefined ? {} : { description });
+}

@@ -11,6 +11,19 @@ import type { WorkflowContext } from '@tta/agent-context';
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
 /**
+ * What a tool step tells GenAI telemetry about itself.
+ *
+ * @example
+ * ```ts
+ * const search = lambda(searchDocs, { name: 'search_docs', tool: { description: 'Full-text search' } });
+ * ```
+ */
+export interface ToolDescription {
+  /** `gen_ai.tool.description`. Default: none. */
+  readonly description?: string | undefined;
+}
+
+/**
  * Which primitive emitted an event.
  *
  * @example
@@ -21,6 +34,8 @@ export type CircuitState = 'closed' | 'open' | 'half-open';
 export interface PrimitiveRef {
   readonly type: string;
   readonly name: string;
+  /** Set on steps marked as tools. */
+  readonly tool?: ToolDescription | undefined;
 }
 
 /**
@@ -183,6 +198,8 @@ export interface LlmCallEvent extends PrimitiveEventBase {
   readonly outputTokens?: number | undefined;
   /** Why generation stopped, e.g. `'stop'`, `'length'`. */
   readonly finishReason?: string | undefined;
+  /** Streamed calls: ms from the request to the first chunk. */
+  readonly timeToFirstChunkMs?: number | undefined;
   readonly prompt?: unknown;
   readonly completion?: unknown;
 }

@@ -69,6 +69,8 @@ export interface ChatOutput {
   usage: { inputTokens: number; outputTokens: number };
   /** From `pricing`, when given. */
   costUsd: number | undefined;
+  /** Streamed answers: ms from the request to the first piece of text. */
+  timeToFirstChunkMs?: number | undefined;
 }
 
 /**
@@ -262,6 +264,7 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
       inputTokens: output.usage.inputTokens,
       outputTokens: output.usage.outputTokens,
       finishReason: output.finishReason,
+      timeToFirstChunkMs: output.timeToFirstChunkMs,
       prompt: messages,
       completion: output.text,
     });
@@ -371,6 +374,8 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
     let model = this.model;
     let finishReason: string | undefined;
     let usage = { inputTokens: 0, outputTokens: 0 };
+    let timeToFirstChunkMs: number | undefined;
+    const requested = performance.now();
     try {
       const stream = await next(
         this.client.chat.completions.create(
@@ -397,6 +402,7 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
         const choice = chunk.choices[0];
         const piece = choice?.delta?.content ?? '';
         if (piece !== '') {
+          if (first) timeToFirstChunkMs = performance.now() - requested;
           first = false;
           text += piece;
           onToken?.(piece);
@@ -411,7 +417,7 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
       }
       // The SDK's iterator can end quietly when aborted mid-stream: a partial answer is a failure.
       if (controller.signal.aborted) throw controller.signal.reason;
-      return { text, model, finishReason, usage };
+      return { text, model, finishReason, usage, timeToFirstChunkMs };
     } catch (error) {
       if (error instanceof LlmTimeoutError) throw error;
       if (controller.signal.reason instanceof LlmTimeoutError) throw controller.signal.reason;
