@@ -82,6 +82,11 @@ export type {
 export type { ExecutionInfo, PrimitiveHooks, RegisterHooksOptions } from './hooks/hooks.js';
 export { registerHooks } from './hooks/registry.js';
 export { type LlmCallReport, reportLlmCall } from './hooks/report-llm-call.js';
+export {
+  enableStepInterceptors,
+  STEP_INTERCEPTOR,
+  type StepInterceptor,
+} from './hooks/step-interceptor.js';
 export { type CacheOptions, CachePrimitive, type CacheStats } from './performance/cache.js';
 export {
   type CacheEntry,

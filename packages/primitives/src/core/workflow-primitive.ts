@@ -15,6 +15,7 @@ import {
 import type { PrimitiveEventInit, ToolDescription } from '../hooks/events.js';
 import type { ExecutionInfo } from '../hooks/hooks.js';
 import { emitEvent, hasAroundHooks, hasEventListeners, runAroundHooks } from '../hooks/registry.js';
+import { interceptorsEnabled, STEP_INTERCEPTOR } from '../hooks/step-interceptor.js';
 import type { BulkheadOptions } from '../recovery/bulkhead.js';
 import type { CircuitBreakerOptions } from '../recovery/circuit-breaker.js';
 import type { RateLimitOptions } from '../recovery/rate-limit.js';
@@ -129,6 +130,20 @@ export abstract class WorkflowPrimitive<in I, out O> {
   }
 
   /**
+   * True for a step that composes no other steps (a `lambda`, a model call): the unit a durable
+   * run journals.
+   *
+   * @example
+   * ```ts
+   * lambda((x: number) => x).isLeaf; // true
+   * sequential(a, b).isLeaf; // false
+   * ```
+   */
+  get isLeaf(): boolean {
+    return this.#children.length === 0;
+  }
+
+  /**
    * Gives every child from `describeChildren()` its path under this step. Composite primitives
    * call it at the end of their constructor.
    */
@@ -173,8 +188,9 @@ export abstract class WorkflowPrimitive<in I, out O> {
         return Promise.reject(error);
       }
     }
-    // Without hooks the step runs directly: no extra frame (error stacks are captured per frame).
-    if (!hasAroundHooks()) {
+    // Without hooks or interceptors the step runs directly: no extra frame (error stacks are
+    // captured per frame).
+    if (!hasAroundHooks() && !interceptorsEnabled()) {
       return active === ctx
         ? this.#invoke(input, ctx)
         : runWithContext(ctx, () => this.#invoke(input, ctx));
@@ -192,11 +208,20 @@ export abstract class WorkflowPrimitive<in I, out O> {
    */
   #intercept(input: I, ctx: WorkflowContext): Promise<O> {
     const info: ExecutionInfo = { primitive: this, input, context: ctx };
-    return runAroundHooks(info, (stepContext) =>
+    const invoke = (stepContext: WorkflowContext): Promise<O> =>
       stepContext === ctx
         ? this.#invoke(input, ctx)
-        : runWithContext(stepContext, () => this.#invoke(input, stepContext)),
-    );
+        : runWithContext(stepContext, () => this.#invoke(input, stepContext));
+    const interceptor = interceptorsEnabled() ? ctx.getValue(STEP_INTERCEPTOR) : undefined;
+    // The run's interceptor sits inside the hooks: a step it answers still gets its span.
+    const step =
+      interceptor === undefined
+        ? invoke
+        : (stepContext: WorkflowContext) =>
+            interceptor({ primitive: this, input, context: stepContext }, () =>
+              invoke(stepContext),
+            ) as Promise<O>;
+    return hasAroundHooks() ? runAroundHooks(info, step) : step(ctx);
   }
 
   /**

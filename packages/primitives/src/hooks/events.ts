@@ -36,6 +36,10 @@ export interface PrimitiveRef {
   readonly name: string;
   /** Set on steps marked as tools. */
   readonly tool?: ToolDescription | undefined;
+  /** The step's place in its composition tree (set on primitives). */
+  readonly path?: string | undefined;
+  /** Whether the step composes no other steps (set on primitives). */
+  readonly isLeaf?: boolean | undefined;
 }
 
 /**

@@ -1,0 +1,430 @@
+// A durable run journals every leaf step it completes (and every failed attempt), keyed by the
+// step's path in the composition tree and how many times that path ran before in the run. To
+// resume, the workflow runs again from the top with the recorded input and context: a leaf whose
+// entry exists answers from it without running, so execution goes straight to the first step that
+// had not finished. Composite steps are never recorded: they rerun, deciding again from the
+// recorded outputs, which is why their own logic must be deterministic (see docs/durable.md).
+import { WorkflowContext, waitFor } from '@tta/agent-context';
+import {
+  enableStepInterceptors,
+  type PrimitiveRef,
+  STEP_INTERCEPTOR,
+  type StepInterceptor,
+  type WorkflowPrimitive,
+} from '@tta/primitives';
+import { type DurableCodec, JSON_CODEC } from './codec.js';
+import {
+  CorruptJournalError,
+  DurableValueError,
+  RunNotFoundError,
+  RunStateError,
+} from './errors/durable-errors.js';
+import type {
+  DurableStore,
+  RunQuery,
+  RunRecord,
+  RunStatus,
+  StepRecord,
+} from './stores/durable-store.js';
+
+/**
+ * Options of {@link durable}.
+ *
+ * @example
+ * ```ts
+ * durable(approveExpense, { name: 'approve-expense', store, version: '2' });
+ * ```
+ */
+export interface DurableOptions {
+  /** The name runs are stored under (one per workflow; keep it stable). Required. */
+  name: string;
+  /** Where runs and journals live. Required. */
+  store: DurableStore;
+  /** The workflow's version, recorded with each run. Default: `'1'`. */
+  version?: string | undefined;
+  /** How inputs, outputs and errors are stored. Default: `JSON_CODEC`. */
+  codec?: DurableCodec | undefined;
+}
+
+/**
+ * Options of {@link DurableWorkflow.start}.
+ *
+ * @example
+ * ```ts
+ * await flow.start(expense, { runId: `expense-${expense.id}`, context: ctx });
+ * ```
+ */
+export interface StartOptions {
+  /** The run's id, and an idempotency key: starting it again returns the existing run. Default: a new UUID. */
+  runId?: string | undefined;
+  /** The context to run with (ids, trace, baggage, deadline, budget); it is stored with the run. Default: a new one. */
+  context?: WorkflowContext | undefined;
+}
+
+/**
+ * A started (or found) run.
+ *
+ * @example
+ * ```ts
+ * const run = await flow.start(input);
+ * const output = await run.result();
+ * ```
+ */
+export interface RunHandle<O> {
+  readonly runId: string;
+  /** False when the id already had a run (`start` with a used `runId`). */
+  readonly created: boolean;
+  /**
+   * The output once the run completes. Rejects with the run's error when it fails, and with a
+   * `RunStateError` for a run that is not being run by this process (resume it to run it here).
+   */
+  result(): Promise<O>;
+}
+
+/**
+ * One journaled step of a run.
+ *
+ * @example
+ * ```ts
+ * for (const s of (await flow.get(runId)).steps) console.log(s.path, s.status, s.durationMs);
+ * ```
+ */
+export interface StepInfo {
+  readonly path: string;
+  readonly seq: number;
+  readonly status: 'completed' | 'failed';
+  readonly startedAt: number;
+  readonly durationMs: number;
+}
+
+/**
+ * A run as `get` reports it.
+ *
+ * @example
+ * ```ts
+ * const { status, output, steps } = await flow.get(runId);
+ * ```
+ */
+export interface RunInfo<I, O> {
+  readonly runId: string;
+  readonly workflow: string;
+  readonly version: string;
+  readonly status: RunStatus;
+  readonly input: I;
+  readonly output?: O | undefined;
+  readonly error?: unknown;
+  readonly steps: readonly StepInfo[];
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/**
+ * Wraps `workflow` so its runs survive crashes and restarts: see {@link DurableWorkflow}.
+ *
+ * @example
+ * ```ts
+ * const store = await SqliteDurableStore.open({ path: './runs.db' });
+ * const flow = durable(sequential(draft, review, pay), { name: 'expense', store });
+ * const run = await flow.start(expense, { runId: `expense-${expense.id}` });
+ * await run.result();
+ * ```
+ */
+export function durable<I, O>(
+  workflow: WorkflowPrimitive<I, O>,
+  options: DurableOptions,
+): DurableWorkflow<I, O> {
+  return new DurableWorkflow(workflow, options);
+}
+
+/**
+ * A workflow whose runs are journaled in a store: `start` runs it and records each completed leaf
+ * step; after a crash, `resume` runs it again from the top and every recorded step answers from
+ * the journal, so only unfinished steps run. `get`, `list` and `cancel` work from any process.
+ *
+ * @example
+ * ```ts
+ * const flow = new DurableWorkflow(workflow, { name: 'expense', store });
+ * const { runId } = await flow.start(input);
+ * // another process, after a crash:
+ * await (await flow.resume(runId)).result();
+ * ```
+ */
+export class DurableWorkflow<I, O> {
+  readonly name: string;
+  readonly workflow: WorkflowPrimitive<I, O>;
+  readonly version: string;
+  readonly #store: DurableStore;
+  readonly #codec: DurableCodec;
+  // Runs this process is driving: their outcome, and how to stop them.
+  readonly #active = new Map<string, { result: Promise<O>; abort: AbortController }>();
+
+  constructor(workflow: WorkflowPrimitive<I, O>, options: DurableOptions) {
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('durable: options are required');
+    if (typeof options.name !== 'string' || options.name.length === 0)
+      throw new TypeError('durable: name must be a non-empty string');
+    if (typeof options.store?.appendStep !== 'function')
+      throw new TypeError('durable: store must be a DurableStore');
+    if (typeof (workflow as { execute?: unknown })?.execute !== 'function')
+      throw new TypeError('durable: workflow must be a primitive');
+    this.workflow = workflow;
+    this.name = options.name;
+    this.version = options.version ?? '1';
+    this.#store = options.store;
+    this.#codec = options.codec ?? JSON_CODEC;
+  }
+
+  /** Starts a run (or finds the run with this `runId`). The run goes on after `start` returns. */
+  async start(input: I, options: StartOptions = {}): Promise<RunHandle<O>> {
+    const runId = options.runId ?? crypto.randomUUID();
+    if (typeof runId !== 'string' || runId.length === 0 || runId.length > 256)
+      throw new TypeError('DurableWorkflow.start: runId must be a string of 1 to 256 characters');
+    const context = options.context ?? new WorkflowContext();
+    const now = Date.now();
+    const record: RunRecord = {
+      runId,
+      workflow: this.name,
+      version: this.version,
+      status: 'running',
+      input: this.#encode(input, 'input'),
+      context: JSON.stringify(context.toJSON()),
+      createdAt: now,
+      updatedAt: now,
+    };
+    const { created, run } = await this.#store.createRun(record);
+    if (run.workflow !== this.name)
+      throw new RunStateError({
+        runId,
+        status: run.status,
+        reason: `the id belongs to a run of ${run.workflow}`,
+      });
+    if (!created) return this.#handle(run, false);
+    return this.#drive(run, input, context);
+  }
+
+  /** Runs an unfinished run again in this process; completed steps answer from the journal. */
+  async resume(runId: string): Promise<RunHandle<O>> {
+    const run = await this.#run(runId);
+    const active = this.#active.get(runId);
+    if (active !== undefined) return { runId, created: false, result: () => active.result };
+    if (run.status === 'completed' || run.status === 'cancelled') return this.#handle(run, false);
+    const input = this.#decode(run, run.input, 'input') as I;
+    let context: WorkflowContext;
+    try {
+      context = WorkflowContext.fromJSON(run.context);
+    } catch (error) {
+      throw new CorruptJournalError(
+        { runId, step: 'run', reason: 'the stored context is not valid' },
+        { cause: error },
+      );
+    }
+    if (run.status !== 'running')
+      await this.#store.finishRun(runId, { status: 'running', updatedAt: Date.now() });
+    return this.#drive(run, input, context);
+  }
+
+  /** The run's status, input, output or error, and its journaled steps. */
+  async get(runId: string): Promise<RunInfo<I, O>> {
+    const run = await this.#run(runId);
+    const steps = await this.#store.getSteps(runId);
+    return {
+      runId,
+      workflow: run.workflow,
+      version: run.version,
+      status: run.status,
+      input: this.#decode(run, run.input, 'input') as I,
+      ...(run.output === undefined ? {} : { output: this.#decode(run, run.output, 'output') as O }),
+      ...(run.error === undefined ? {} : { error: this.#decode(run, run.error, 'error') }),
+      steps: steps.map((s) => ({
+        path: s.path,
+        seq: s.seq,
+        status: s.status,
+        startedAt: s.startedAt,
+        durationMs: s.endedAt - s.startedAt,
+      })),
+      createdAt: run.createdAt,
+      updatedAt: run.updatedAt,
+    };
+  }
+
+  /** This workflow's runs, oldest first, a page at a time. */
+  async list(query: Omit<RunQuery, 'workflow'> = {}): Promise<{
+    runs: { runId: string; status: RunStatus; createdAt: number; updatedAt: number }[];
+    cursor: string | undefined;
+  }> {
+    const page = await this.#store.listRuns({ ...query, workflow: this.name });
+    return {
+      runs: page.runs.map((r) => ({
+        runId: r.runId,
+        status: r.status,
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt,
+      })),
+      cursor: page.cursor,
+    };
+  }
+
+  /** Marks the run cancelled; if this process is running it, its steps are aborted. */
+  async cancel(runId: string): Promise<void> {
+    const run = await this.#run(runId);
+    if (run.status === 'completed' || run.status === 'failed') return;
+    await this.#store.finishRun(runId, { status: 'cancelled', updatedAt: Date.now() });
+    this.#active
+      .get(runId)
+      ?.abort.abort(new RunStateError({ runId, status: 'cancelled', reason: 'cancelled' }));
+  }
+
+  async #run(runId: string): Promise<RunRecord> {
+    const run = await this.#store.getRun(runId);
+    if (run === undefined || run.workflow !== this.name) throw new RunNotFoundError({ runId });
+    return run;
+  }
+
+  #handle(run: RunRecord, created: boolean): RunHandle<O> {
+    return {
+      runId: run.runId,
+      created,
+      result: async () => {
+        const active = this.#active.get(run.runId);
+        if (active !== undefined) return active.result;
+        const latest = await this.#run(run.runId);
+        if (latest.status === 'completed' && latest.output !== undefined)
+          return this.#decode(latest, latest.output, 'output') as O;
+        if (latest.status === 'failed' && latest.error !== undefined)
+          throw this.#decode(latest, latest.error, 'error');
+        throw new RunStateError({
+          runId: run.runId,
+          status: latest.status,
+          reason:
+            latest.status === 'cancelled'
+              ? 'the run was cancelled'
+              : 'this process is not running it (resume it to run it here)',
+        });
+      },
+    };
+  }
+
+  async #drive(run: RunRecord, input: I, context: WorkflowContext): Promise<RunHandle<O>> {
+    const { runId } = run;
+    const journal = new Map<string, StepRecord>();
+    for (const step of await this.#store.getSteps(runId))
+      journal.set(`${step.seq}#${step.path}`, step);
+    const abort = new AbortController();
+    const runContext = context.child({ signal: abort.signal });
+    const counters = new Map<string, number>();
+    const interceptor: StepInterceptor = (info, runStep) =>
+      this.#step(run, journal, counters, info.primitive, runStep);
+    const release = enableStepInterceptors();
+    const result = (async () => {
+      try {
+        // A cancelled run ends at once, even while a step that ignores its signal is still busy.
+        const output = await waitFor({
+          promise: this.workflow.execute(
+            input,
+            runContext.withValue(STEP_INTERCEPTOR, interceptor),
+          ),
+          signal: abort.signal,
+        });
+        await this.#store.finishRun(runId, {
+          status: 'completed',
+          output: this.#encode(output, 'output'),
+          updatedAt: Date.now(),
+        });
+        return output;
+      } catch (error) {
+        const cancelled = abort.signal.aborted;
+        await this.#store.finishRun(runId, {
+          status: cancelled ? 'cancelled' : 'failed',
+          error: this.#encodeError(error),
+          updatedAt: Date.now(),
+        });
+        throw error;
+      } finally {
+        release();
+        runContext.dispose();
+        this.#active.delete(runId);
+      }
+    })();
+    // The caller may never ask for the result: its rejection is not unhandled.
+    result.catch(() => {});
+    this.#active.set(runId, { result, abort });
+    return { runId, created: true, result: () => result };
+  }
+
+  /** One execution inside a run: leaves answer from the journal or run and are recorded. */
+  async #step(
+    run: RunRecord,
+    journal: Map<string, StepRecord>,
+    counters: Map<string, number>,
+    primitive: PrimitiveRef,
+    runStep: () => Promise<unknown>,
+  ): Promise<unknown> {
+    if (primitive.isLeaf !== true || primitive.path === undefined) return runStep();
+    const path = primitive.path;
+    const seq = counters.get(path) ?? 0;
+    counters.set(path, seq + 1);
+    const recorded = journal.get(`${seq}#${path}`);
+    if (recorded?.status === 'completed') return this.#decode(run, recorded.value, path);
+    // A failed attempt replays as a failure only if the run went on past it (a retry did).
+    if (recorded?.status === 'failed' && journal.has(`${seq + 1}#${path}`))
+      throw this.#decode(run, recorded.value, path);
+    const startedAt = Date.now();
+    let output: unknown;
+    try {
+      output = await runStep();
+    } catch (error) {
+      await this.#store.appendStep(run.runId, {
+        path,
+        seq,
+        status: 'failed',
+        value: this.#encodeError(error),
+        startedAt,
+        endedAt: Date.now(),
+      });
+      throw error;
+    }
+    await this.#store.appendStep(run.runId, {
+      path,
+      seq,
+      status: 'completed',
+      value: this.#encode(output, path),
+      startedAt,
+      endedAt: Date.now(),
+    });
+    return output;
+  }
+
+  #encode(value: unknown, step: string): string {
+    try {
+      return this.#codec.encode(value);
+    } catch (error) {
+      throw new DurableValueError(
+        { step, reason: error instanceof Error ? error.message : String(error) },
+        { cause: error },
+      );
+    }
+  }
+
+  /** An error as stored; one the codec cannot store keeps at least its name and message. */
+  #encodeError(error: unknown): string {
+    try {
+      return this.#codec.encode(error);
+    } catch {
+      const e = error as { name?: unknown; message?: unknown } | null;
+      const fallback = new Error(typeof e?.message === 'string' ? e.message : String(error));
+      fallback.name = typeof e?.name === 'string' ? e.name : 'Error';
+      return this.#codec.encode(fallback);
+    }
+  }
+
+  #decode(run: RunRecord, text: string, step: string): unknown {
+    try {
+      return this.#codec.decode(text);
+    } catch (error) {
+      throw new CorruptJournalError(
+        { runId: run.runId, step, reason: error instanceof Error ? error.message : String(error) },
+        { cause: error },
+      );
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import { TtaError } from '@tta/agent-context';
+
+/**
+ * A value a durable run must store (an input, a step's output or error) that the codec cannot
+ * represent: a function, a symbol, a class instance it does not know, a cycle. Thrown at the step
+ * that produced it, so the journal never holds a half-written value.
+ *
+ * @example
+ * ```ts
+ * try { await flow.start(input); } catch (e) { if (e instanceof DurableValueError) console.log(e.step, e.reason); }
+ * ```
+ */
+export class DurableValueError extends TtaError {
+  /** The step (its path) whose value could not be stored, or `input` for the run's input. */
+  readonly step: string;
+  /** What could not be stored. */
+  readonly reason: string;
+
+  constructor(details: { step: string; reason: string }, options?: ErrorOptions) {
+    super(
+      'DURABLE_VALUE_UNSUPPORTED',
+      `Durable run: the value of ${details.step} cannot be stored: ${details.reason}`,
+      options,
+    );
+    this.name = 'DurableValueError';
+    this.step = details.step;
+    this.reason = details.reason;
+  }
+}
+
+/**
+ * Stored data of a run that is not what this library wrote (edited by hand, or another tool's).
+ *
+ * @example
+ * ```ts
+ * await flow.resume(runId).catch((e) => e instanceof CorruptJournalError && alert(e.runId, e.step));
+ * ```
+ */
+export class CorruptJournalError extends TtaError {
+  readonly runId: string;
+  /** The step whose record is corrupt, or `run` for the run's own record. */
+  readonly step: string;
+  readonly reason: string;
+
+  constructor(details: { runId: string; step: string; reason: string }, options?: ErrorOptions) {
+    super(
+      'DURABLE_JOURNAL_CORRUPT',
+      `Durable run ${details.runId}: the record of ${details.step} is corrupt: ${details.reason}`,
+      options,
+    );
+    this.name = 'CorruptJournalError';
+    this.runId = details.runId;
+    this.step = details.step;
+    this.reason = details.reason;
+  }
+}
+
+/**
+ * No run with this id in the store (for this workflow).
+ *
+ * @example
+ * ```ts
+ * await flow.get('missing').catch((e) => e instanceof RunNotFoundError); // true
+ * ```
+ */
+export class RunNotFoundError extends TtaError {
+  readonly runId: string;
+
+  constructor(details: { runId: string }, options?: ErrorOptions) {
+    super('DURABLE_RUN_NOT_FOUND', `Durable run ${details.runId} was not found`, options);
+    this.name = 'RunNotFoundError';
+    this.runId = details.runId;
+  }
+}
+
+/**
+ * The run cannot do what was asked in its state (resume a completed run, start an id that
+ * belongs to another workflow).
+ *
+ * @example
+ * ```ts
+ * await flow.resume(finishedRunId).catch((e) => e instanceof RunStateError && e.status); // 'completed'
+ * ```
+ */
+export class RunStateError extends TtaError {
+  readonly runId: string;
+  readonly status: string;
+  readonly reason: string;
+
+  constructor(details: { runId: string; status: string; reason: string }, options?: ErrorOptions) {
+    super(
+      'DURABLE_RUN_STATE',
+      `Durable run ${details.runId} (${details.status}): ${details.reason}`,
+      options,
+    );
+    this.name = 'RunStateError';
+    this.runId = details.runId;
+    this.status = details.status;
+    this.reason = details.reason;
+  }
+}
+
+declare module '@tta/agent-context' {
+  interface TtaErrorCodes {
+    DURABLE_VALUE_UNSUPPORTED: DurableValueError;
+    DURABLE_JOURNAL_CORRUPT: CorruptJournalError;
+    DURABLE_RUN_NOT_FOUND: RunNotFoundError;
+    DURABLE_RUN_STATE: RunStateError;
+  }
+}

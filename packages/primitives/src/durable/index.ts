@@ -1,0 +1,30 @@
+export { type DurableCodec, JSON_CODEC } from './codec.js';
+export {
+  type DurableOptions,
+  DurableWorkflow,
+  durable,
+  type RunHandle,
+  type RunInfo,
+  type StartOptions,
+  type StepInfo,
+} from './durable-workflow.js';
+export {
+  CorruptJournalError,
+  DurableValueError,
+  RunNotFoundError,
+  RunStateError,
+} from './errors/durable-errors.js';
+export type {
+  DurableStore,
+  RunQuery,
+  RunRecord,
+  RunStatus,
+  StepRecord,
+} from './stores/durable-store.js';
+export { InMemoryDurableStore } from './stores/in-memory-durable-store.js';
+export {
+  type SqliteDatabase,
+  SqliteDurableStore,
+  type SqliteDurableStoreOptions,
+  type SqliteStatement,
+} from './stores/sqlite-durable-store.js';

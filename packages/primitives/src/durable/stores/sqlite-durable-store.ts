@@ -1,0 +1,301 @@
+import { CorruptJournalError } from '../errors/durable-errors.js';
+import type { DurableStore, RunQuery, RunRecord, RunStatus, StepRecord } from './durable-store.js';
+
+// Runs and journals in one SQLite file through better-sqlite3 (an optional peer: loaded when a
+// store is opened). WAL journaling with synchronous=NORMAL: a commit survives the process being
+// killed (not a power cut, which would need synchronous=FULL). One statement per step record.
+
+/**
+ * The part of a better-sqlite3 `Database` the store uses (so its types need no `@types` package).
+ *
+ * @example
+ * ```ts
+ * import Database from 'better-sqlite3';
+ * const database: SqliteDatabase = new Database('./runs.db');
+ * ```
+ */
+export interface SqliteDatabase {
+  readonly open: boolean;
+  exec(sql: string): unknown;
+  pragma(sql: string): unknown;
+  prepare(sql: string): SqliteStatement;
+  close(): unknown;
+}
+
+/**
+ * A prepared statement of {@link SqliteDatabase}.
+ *
+ * @example
+ * ```ts
+ * const row = database.prepare('SELECT 1 AS one').get();
+ * ```
+ */
+export interface SqliteStatement {
+  run(...params: unknown[]): { changes: number };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+/**
+ * Options of {@link SqliteDurableStore.open}.
+ *
+ * @example
+ * ```ts
+ * const store = await SqliteDurableStore.open({ path: './data/runs.db' });
+ * ```
+ */
+export interface SqliteDurableStoreOptions {
+  /** The database file (created if missing). `':memory:'` for a throwaway one. Required unless `database`. */
+  path?: string | undefined;
+  /** A better-sqlite3 `Database` you opened (the store never closes it). Default: none. */
+  database?: SqliteDatabase | undefined;
+  /** Prefix of the tables' names. Default: `'tta_durable_'`. */
+  tablePrefix?: string | undefined;
+}
+
+const STATUSES = new Set<RunStatus>(['running', 'suspended', 'completed', 'failed', 'cancelled']);
+
+interface RunRow {
+  seq: number;
+  run_id: string;
+  workflow: string;
+  version: string;
+  status: string;
+  input: string;
+  context: string;
+  output: string | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface StepRow {
+  path: string;
+  seq: number;
+  status: string;
+  value: string;
+  started_at: number;
+  ended_at: number;
+}
+
+/**
+ * Durable runs in SQLite: the embedded store for one machine (processes on it may share the file).
+ *
+ * @example
+ * ```ts
+ * const store = await SqliteDurableStore.open({ path: './runs.db' });
+ * const flow = durable(workflow, { name: 'expense', store });
+ * // on shutdown: store.close()
+ * ```
+ */
+export class SqliteDurableStore implements DurableStore {
+  readonly #db: SqliteDatabase;
+  readonly #owned: boolean;
+  readonly #runs: string;
+  readonly #steps: string;
+  readonly #statements: ReturnType<SqliteDurableStore['prepare']>;
+
+  private constructor(db: SqliteDatabase, owned: boolean, prefix: string) {
+    this.#db = db;
+    this.#owned = owned;
+    this.#runs = `${prefix}runs`;
+    this.#steps = `${prefix}steps`;
+    this.#migrate();
+    this.#statements = this.prepare();
+  }
+
+  /** Opens (and creates the tables of) a store. Loads `better-sqlite3`, which must be installed. */
+  static async open(options: SqliteDurableStoreOptions): Promise<SqliteDurableStore> {
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('SqliteDurableStore: options are required');
+    const prefix = options.tablePrefix ?? 'tta_durable_';
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(prefix))
+      throw new TypeError('SqliteDurableStore: tablePrefix must be letters, digits and _');
+    if (options.database !== undefined)
+      return new SqliteDurableStore(options.database, false, prefix);
+    if (typeof options.path !== 'string' || options.path.length === 0)
+      throw new TypeError('SqliteDurableStore: pass { path } or { database }');
+    let Database: new (path: string) => SqliteDatabase;
+    try {
+      const loaded = (await import('better-sqlite3')) as unknown as {
+        default: new (path: string) => SqliteDatabase;
+      };
+      Database = loaded.default;
+    } catch (error) {
+      throw new Error('SqliteDurableStore needs better-sqlite3: npm install better-sqlite3@12', {
+        cause: error,
+      });
+    }
+    const db = new Database(options.path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    // Another process holding the write lock makes us wait (up to 5 s) rather than fail.
+    db.pragma('busy_timeout = 5000');
+    return new SqliteDurableStore(db, true, prefix);
+  }
+
+  #migrate(): void {
+    this.#db.exec(`
+      CREATE TABLE IF NOT EXISTS ${this.#runs} (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL UNIQUE,
+        workflow TEXT NOT NULL,
+        version TEXT NOT NULL,
+        status TEXT NOT NULL,
+        input TEXT NOT NULL,
+        context TEXT NOT NULL,
+        output TEXT,
+        error TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS ${this.#runs}_by_status ON ${this.#runs} (workflow, status, seq);
+      CREATE TABLE IF NOT EXISTS ${this.#steps} (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL,
+        path TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        value TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER NOT NULL,
+        UNIQUE (run_id, path, seq)
+      );
+    `);
+  }
+
+  private prepare() {
+    const db = this.#db;
+    return {
+      insertRun: db.prepare(
+        `INSERT INTO ${this.#runs} (run_id, workflow, version, status, input, context, output, error, created_at, updated_at)
+         VALUES (@runId, @workflow, @version, @status, @input, @context, @output, @error, @createdAt, @updatedAt)
+         ON CONFLICT (run_id) DO NOTHING`,
+      ),
+      getRun: db.prepare(`SELECT * FROM ${this.#runs} WHERE run_id = ?`),
+      finishRun: db.prepare(
+        `UPDATE ${this.#runs} SET status = @status, output = @output, error = @error, updated_at = @updatedAt WHERE run_id = @runId`,
+      ),
+      insertStep: db.prepare(
+        `INSERT INTO ${this.#steps} (run_id, path, seq, status, value, started_at, ended_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, path, seq) DO NOTHING`,
+      ),
+      getSteps: db.prepare(
+        `SELECT path, seq, status, value, started_at, ended_at FROM ${this.#steps} WHERE run_id = ? ORDER BY id`,
+      ),
+    };
+  }
+
+  async createRun(run: RunRecord): Promise<{ created: boolean; run: RunRecord }> {
+    const info = this.#statements.insertRun.run({
+      ...run,
+      output: run.output ?? null,
+      error: run.error ?? null,
+    });
+    if (info.changes === 1) return { created: true, run: { ...run } };
+    return { created: false, run: (await this.getRun(run.runId)) as RunRecord };
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const row = this.#statements.getRun.get(runId) as RunRow | undefined;
+    return row === undefined ? undefined : toRun(row);
+  }
+
+  async listRuns(query: RunQuery): Promise<{ runs: RunRecord[]; cursor: string | undefined }> {
+    const limit = query.limit ?? 100;
+    const where = ['seq > ?'];
+    const params: (string | number)[] = [query.cursor === undefined ? 0 : Number(query.cursor)];
+    if (query.workflow !== undefined) {
+      where.push('workflow = ?');
+      params.push(query.workflow);
+    }
+    if (query.status !== undefined) {
+      where.push('status = ?');
+      params.push(query.status);
+    }
+    const rows = this.#db
+      .prepare(`SELECT * FROM ${this.#runs} WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
+      .all(...params, limit + 1) as RunRow[];
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      runs: page.map(toRun),
+      cursor: rows.length > limit && last !== undefined ? String(last.seq) : undefined,
+    };
+  }
+
+  async finishRun(
+    runId: string,
+    update: {
+      status: RunStatus;
+      output?: string | undefined;
+      error?: string | undefined;
+      updatedAt: number;
+    },
+  ): Promise<void> {
+    this.#statements.finishRun.run({
+      runId,
+      status: update.status,
+      output: update.output ?? null,
+      error: update.error ?? null,
+      updatedAt: update.updatedAt,
+    });
+  }
+
+  async appendStep(runId: string, step: StepRecord): Promise<void> {
+    this.#statements.insertStep.run(
+      runId,
+      step.path,
+      step.seq,
+      step.status,
+      step.value,
+      step.startedAt,
+      step.endedAt,
+    );
+  }
+
+  async getSteps(runId: string): Promise<StepRecord[]> {
+    return (this.#statements.getSteps.all(runId) as StepRow[]).map((row) => {
+      if (row.status !== 'completed' && row.status !== 'failed')
+        throw new CorruptJournalError({
+          runId,
+          step: `${row.path}#${row.seq}`,
+          reason: `unknown status ${JSON.stringify(row.status)}`,
+        });
+      return {
+        path: row.path,
+        seq: row.seq,
+        status: row.status,
+        value: row.value,
+        startedAt: row.started_at,
+        endedAt: row.ended_at,
+      };
+    });
+  }
+
+  /** Closes the database if this store opened it. */
+  async close(): Promise<void> {
+    if (this.#owned && this.#db.open) this.#db.close();
+  }
+}
+
+function toRun(row: RunRow): RunRecord {
+  if (!STATUSES.has(row.status as RunStatus))
+    throw new CorruptJournalError({
+      runId: row.run_id,
+      step: 'run',
+      reason: `unknown status ${JSON.stringify(row.status)}`,
+    });
+  return {
+    runId: row.run_id,
+    workflow: row.workflow,
+    version: row.version,
+    status: row.status as RunStatus,
+    input: row.input,
+    context: row.context,
+    output: row.output ?? undefined,
+    error: row.error ?? undefined,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,71 @@
+import { createContextKey } from '@tta/agent-context';
+import type { ExecutionInfo } from './hooks.js';
+
+// A run-scoped way to stand in for a step: a durable run answers a completed step from its
+// journal instead of running it again. Unlike hooks (process-wide observers that always run the
+// step), an interceptor lives on the run's context, so only executions of that run see it, and it
+// may return without calling `run`. It sits inside the hooks: a replayed step still has its span.
+// A process-wide count keeps `execute` on its fast path while no interceptor exists.
+
+/**
+ * Stands in for a step of the run whose context carries it: return `run()` to run the step, or
+ * a value (or a rejection) to answer without running it.
+ *
+ * @example
+ * ```ts
+ * const logSteps: StepInterceptor = (info, run) => {
+ *   console.log('step', info.primitive.name);
+ *   return run();
+ * };
+ * ```
+ */
+export type StepInterceptor = (
+  info: ExecutionInfo,
+  run: () => Promise<unknown>,
+) => Promise<unknown>;
+
+/**
+ * The context slot that holds a run's interceptor (see {@link enableStepInterceptors}).
+ *
+ * @example
+ * ```ts
+ * const release = enableStepInterceptors();
+ * await workflow.execute(input, ctx.withValue(STEP_INTERCEPTOR, logSteps));
+ * release();
+ * ```
+ */
+export const STEP_INTERCEPTOR = createContextKey<StepInterceptor>(
+  'tta.primitives.step-interceptor',
+);
+
+// One count per process, shared by the ESM and CommonJS builds.
+const COUNT_KEY = Symbol.for('tta.primitives.step-interceptors');
+const counter = globalThis as { [COUNT_KEY]?: { active: number } };
+counter[COUNT_KEY] ??= { active: 0 };
+const interceptors = counter[COUNT_KEY];
+
+/**
+ * Makes executions look for a {@link STEP_INTERCEPTOR} on their context until the returned
+ * function is called (calls nest: each enable needs its release). Without any, `execute` never
+ * looks.
+ *
+ * @example
+ * ```ts
+ * const release = enableStepInterceptors();
+ * try { await workflow.execute(input, ctx.withValue(STEP_INTERCEPTOR, interceptor)); } finally { release(); }
+ * ```
+ */
+export function enableStepInterceptors(): () => void {
+  interceptors.active++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    interceptors.active--;
+  };
+}
+
+/** True while any interceptor may exist. */
+export function interceptorsEnabled(): boolean {
+  return interceptors.active > 0;
+}

@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DurableStore, RunRecord } from '../../src/durable/index.js';
+
+/** Two handles on one backend (one store, or two connections to one database), and a cleanup. */
+export interface DurableStoreEnv {
+  a: DurableStore;
+  b: DurableStore;
+  cleanup(): Promise<void>;
+}
+
+const run = (runId: string, over: Partial<RunRecord> = {}): RunRecord => ({
+  runId,
+  workflow: 'wf',
+  version: '1',
+  status: 'running',
+  input: '"in"',
+  context: '{}',
+  createdAt: 1000,
+  updatedAt: 1000,
+  ...over,
+});
+
+/** The behaviour every DurableStore promises. */
+export function durableStoreContract(name: string, make: () => Promise<DurableStoreEnv>) {
+  describe(`${name} (DurableStore contract)`, () => {
+    let env: DurableStoreEnv;
+    beforeEach(async () => {
+      env = await make();
+    });
+    afterEach(async () => {
+      await env.cleanup();
+    });
+
+    it('creates a run once: the same id returns the first run, from any handle', async () => {
+      expect(await env.a.createRun(run('r1'))).toEqual({ created: true, run: run('r1') });
+      const again = await env.b.createRun(run('r1', { input: '"other"' }));
+      expect(again).toEqual({ created: false, run: run('r1') });
+      expect(await env.b.getRun('r1')).toEqual(run('r1'));
+      expect(await env.a.getRun('missing')).toBeUndefined();
+    });
+
+    it('finishes a run with its status and output or error', async () => {
+      await env.a.createRun(run('r2'));
+      await env.b.finishRun('r2', { status: 'completed', output: '42', updatedAt: 2000 });
+      expect(await env.a.getRun('r2')).toMatchObject({
+        status: 'completed',
+        output: '42',
+        updatedAt: 2000,
+      });
+      await env.b.finishRun('r2', { status: 'failed', error: '"boom"', updatedAt: 3000 });
+      const failed = await env.a.getRun('r2');
+      expect(failed).toMatchObject({ status: 'failed', error: '"boom"' });
+      expect(failed?.output).toBeUndefined();
+    });
+
+    it('keeps a journal per run in the order written; the first record of a step wins', async () => {
+      await env.a.createRun(run('r3'));
+      await env.a.createRun(run('r4'));
+      const step = (path: string, seq: number, value: string) => ({
+        path,
+        seq,
+        status: 'completed' as const,
+        value,
+        startedAt: 1,
+        endedAt: 2,
+      });
+      await env.a.appendStep('r3', step('wf/1', 0, '"a"'));
+      await env.b.appendStep('r3', step('wf/2', 0, '"b"'));
+      await env.a.appendStep('r3', step('wf/2', 1, '"c"'));
+      await env.b.appendStep('r3', step('wf/2', 0, '"duplicate"'));
+      await env.a.appendStep('r4', step('wf/1', 0, '"other run"'));
+      expect((await env.b.getSteps('r3')).map((s) => [s.path, s.seq, s.value])).toEqual([
+        ['wf/1', 0, '"a"'],
+        ['wf/2', 0, '"b"'],
+        ['wf/2', 1, '"c"'],
+      ]);
+      expect(await env.a.getSteps('r4')).toHaveLength(1);
+      expect(await env.a.getSteps('none')).toEqual([]);
+    });
+
+    it('lists runs by workflow and status, a page at a time', async () => {
+      for (let i = 0; i < 5; i++) await env.a.createRun(run(`p${i}`, { createdAt: 1000 + i }));
+      await env.a.createRun(run('x', { workflow: 'other' }));
+      await env.b.finishRun('p1', { status: 'completed', output: '1', updatedAt: 5 });
+      const first = await env.b.listRuns({ workflow: 'wf', limit: 2 });
+      expect(first.runs.map((r) => r.runId)).toEqual(['p0', 'p1']);
+      const second = await env.b.listRuns({ workflow: 'wf', limit: 2, cursor: first.cursor });
+      expect(second.runs.map((r) => r.runId)).toEqual(['p2', 'p3']);
+      const third = await env.b.listRuns({ workflow: 'wf', limit: 2, cursor: second.cursor });
+      expect(third).toMatchObject({ cursor: undefined });
+      expect(third.runs.map((r) => r.runId)).toEqual(['p4']);
+      const running = await env.a.listRuns({ workflow: 'wf', status: 'running' });
+      expect(running.runs.map((r) => r.runId)).toEqual(['p0', 'p2', 'p3', 'p4']);
+    });
+  });
+}

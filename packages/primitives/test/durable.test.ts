@@ -1,0 +1,339 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  CorruptJournalError,
+  DurableValueError,
+  durable,
+  InMemoryDurableStore,
+  JSON_CODEC,
+  RunNotFoundError,
+  RunStateError,
+  SqliteDurableStore,
+} from '../src/durable/index.js';
+import {
+  enableStepInterceptors,
+  lambda,
+  RetryPrimitive,
+  STEP_INTERCEPTOR,
+  sequential,
+  WorkflowContext,
+} from '../src/index.js';
+import { durableStoreContract } from './contracts/durable-store.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function tempDb(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tta-durable-'));
+  dirs.push(dir);
+  return join(dir, 'runs.db');
+}
+
+durableStoreContract('InMemoryDurableStore', async () => {
+  const store = new InMemoryDurableStore();
+  return { a: store, b: store, cleanup: async () => {} };
+});
+
+durableStoreContract('SqliteDurableStore (two connections to one file)', async () => {
+  const path = tempDb();
+  const [a, b] = [await SqliteDurableStore.open({ path }), await SqliteDurableStore.open({ path })];
+  return { a, b, cleanup: async () => Promise.all([a.close(), b.close()]).then(() => {}) };
+});
+
+describe('JSON_CODEC', () => {
+  it('round-trips what JSON loses', () => {
+    const value = {
+      at: new Date('2026-11-29T10:00:00.000Z'),
+      big: 12345678901234567890n,
+      tags: new Set(['a', 'b']),
+      byId: new Map<unknown, unknown>([
+        [1, { x: undefined }],
+        ['k', [Number.NaN, -0, Number.POSITIVE_INFINITY]],
+      ]),
+      nothing: undefined,
+      tricky: { $tta: 'Date', v: 'not a date' },
+      __proto__key: JSON.parse('{"__proto__": {"polluted": true}}'),
+    };
+    const back = JSON_CODEC.decode(JSON_CODEC.encode(value)) as typeof value;
+    expect(back).toEqual(value);
+    expect(back.tricky).toEqual({ $tta: 'Date', v: 'not a date' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.is((back.byId.get('k') as number[])[1], -0)).toBe(true);
+  });
+
+  it('keeps an error’s name, message, cause and own data', () => {
+    const error = Object.assign(new RangeError('too far', { cause: new Error('root') }), {
+      code: 'E42',
+    });
+    const back = JSON_CODEC.decode(JSON_CODEC.encode(error)) as Error & { code?: string };
+    expect(back).toBeInstanceOf(Error);
+    expect([back.name, back.message, back.code]).toEqual(['RangeError', 'too far', 'E42']);
+    expect((back.cause as Error).message).toBe('root');
+  });
+
+  it('refuses what it cannot store, naming it', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => JSON_CODEC.encode(() => 1)).toThrow(/function cannot be stored/);
+    expect(() => JSON_CODEC.encode(Symbol('s'))).toThrow(/symbol/);
+    expect(() => JSON_CODEC.encode(new (class Point {})())).toThrow(/Point instance/);
+    expect(() => JSON_CODEC.encode(cyclic)).toThrow(/cycle/);
+    expect(() => JSON_CODEC.decode('{"$tta":"Nope"}')).toThrow(TypeError);
+    expect(() => JSON_CODEC.decode('{"$tta":"BigInt","v":"1.5"}')).toThrow(TypeError);
+  });
+});
+
+describe('step interceptors', () => {
+  it('stand in for steps of the run whose context carries one, and cost nothing elsewhere', async () => {
+    const seen: string[] = [];
+    const flow = sequential(
+      { name: 'f' },
+      lambda((x: number) => x + 1),
+      lambda((x: number) => x * 10),
+    );
+    const release = enableStepInterceptors();
+    try {
+      const ctx = WorkflowContext.create().withValue(STEP_INTERCEPTOR, async (info, run) => {
+        seen.push(String(info.primitive.path));
+        return info.primitive.path === 'f/2' ? 99 : run();
+      });
+      expect(await flow.execute(1, ctx)).toBe(99);
+      expect(await flow.execute(1)).toBe(20); // no interceptor on this run's context
+    } finally {
+      release();
+    }
+    expect(seen).toEqual(['f', 'f/1', 'f/2']);
+  });
+});
+
+/** A 3-step workflow whose steps count their real runs; `gate` can hold step 2. */
+function counted() {
+  const runs = { a: 0, b: 0, c: 0 };
+  let hold: Promise<void> | undefined;
+  const workflow = sequential(
+    { name: 'expense' },
+    lambda(async (n: number) => {
+      runs.a++;
+      return n + 1;
+    }),
+    lambda(async (n: number) => {
+      runs.b++;
+      if (hold !== undefined) await hold;
+      return n * 2;
+    }),
+    lambda(async (n: number) => {
+      runs.c++;
+      return `total ${n}`;
+    }),
+  );
+  return {
+    runs,
+    workflow,
+    holdStep2: () => {
+      hold = new Promise<void>(() => {}); // a process that dies here never finishes step 2
+    },
+    releaseStep2: () => {
+      hold = undefined;
+    },
+  };
+}
+
+describe('durable runs', () => {
+  it('runs, journals every leaf step, and reports the run', async () => {
+    const store = new InMemoryDurableStore();
+    const { workflow, runs } = counted();
+    const flow = durable(workflow, { name: 'expense', store });
+    const run = await flow.start(4, { runId: 'r-1' });
+    expect(await run.result()).toBe('total 10');
+    const info = await flow.get('r-1');
+    expect(info).toMatchObject({ status: 'completed', input: 4, output: 'total 10', version: '1' });
+    expect(info.steps.map((s) => [s.path, s.seq, s.status])).toEqual([
+      ['expense/1', 0, 'completed'],
+      ['expense/2', 0, 'completed'],
+      ['expense/3', 0, 'completed'],
+    ]);
+    expect(runs).toEqual({ a: 1, b: 1, c: 1 });
+  });
+
+  it('a run id is an idempotency key: starting it again returns the run and runs nothing', async () => {
+    const store = new InMemoryDurableStore();
+    const { workflow, runs } = counted();
+    const flow = durable(workflow, { name: 'expense', store });
+    await (await flow.start(4, { runId: 'same' })).result();
+    const again = await flow.start(4, { runId: 'same' });
+    expect(again.created).toBe(false);
+    expect(await again.result()).toBe('total 10');
+    expect(runs).toEqual({ a: 1, b: 1, c: 1 });
+    const other = durable(
+      lambda((x: number) => x),
+      { name: 'other', store },
+    );
+    await expect(other.start(1, { runId: 'same' })).rejects.toBeInstanceOf(RunStateError);
+  });
+
+  it('resumes after the process died mid-step: completed steps answer from the journal', async () => {
+    const store = new InMemoryDurableStore();
+    const first = counted();
+    first.holdStep2();
+    await durable(first.workflow, { name: 'expense', store }).start(4, { runId: 'crash' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(first.runs).toEqual({ a: 1, b: 1, c: 0 }); // "dies" inside step 2
+    // A new process: a new workflow instance, the same store.
+    const second = counted();
+    const flow = durable(second.workflow, { name: 'expense', store });
+    expect((await flow.get('crash')).status).toBe('running');
+    expect(await (await flow.resume('crash')).result()).toBe('total 10');
+    expect(second.runs).toEqual({ a: 0, b: 1, c: 1 }); // step 1 was not run again
+    expect((await flow.get('crash')).status).toBe('completed');
+  });
+
+  it('replays a retried step’s failed attempts and its success without running it', async () => {
+    const store = new InMemoryDurableStore();
+    let calls = 0;
+    const flaky = lambda(async (n: number) => {
+      calls++;
+      if (calls < 3) throw new Error(`attempt ${calls} failed`);
+      return n + 1;
+    });
+    const make = () =>
+      sequential(
+        { name: 'retrying' },
+        new RetryPrimitive(flaky, { maxRetries: 3, initialDelayMs: 0, jitter: false }),
+        lambda((n: number) => n * 100),
+      );
+    const flow = durable(make(), { name: 'retrying', store });
+    expect(await (await flow.start(1, { runId: 'r' })).result()).toBe(200);
+    expect((await flow.get('r')).steps.map((s) => s.status)).toEqual([
+      'failed',
+      'failed',
+      'completed',
+      'completed',
+    ]);
+    // Resuming the finished run runs nothing; a fresh resume of a copy of its journal neither.
+    calls = 0;
+    const copy = durable(make(), { name: 'retrying', store });
+    await store.finishRun('r', { status: 'running', updatedAt: Date.now() });
+    expect(await (await copy.resume('r')).result()).toBe(200);
+    expect(calls).toBe(0);
+  });
+
+  it('a failed run resumes by running its failed step again', async () => {
+    const store = new InMemoryDurableStore();
+    let broken = true;
+    const flow = durable(
+      sequential(
+        { name: 'f' },
+        lambda((n: number) => n + 1),
+        lambda((n: number) => {
+          if (broken) throw new Error('downstream is down');
+          return n * 2;
+        }),
+      ),
+      { name: 'f', store },
+    );
+    const run = await flow.start(1, { runId: 'fails' });
+    await expect(run.result()).rejects.toThrow('downstream is down');
+    const failed = await flow.get('fails');
+    expect(failed.status).toBe('failed');
+    expect((failed.error as Error).message).toBe('downstream is down');
+    broken = false;
+    expect(await (await flow.resume('fails')).result()).toBe(4);
+  });
+
+  it('a value that cannot be stored fails the step that produced it, naming it', async () => {
+    const flow = durable(
+      sequential(
+        { name: 'v' },
+        lambda((n: number) => n),
+        lambda(() => () => 'a function'),
+      ),
+      { name: 'v', store: new InMemoryDurableStore() },
+    );
+    const error = await (await flow.start(1)).result().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DurableValueError);
+    expect(error).toMatchObject({ step: 'v/2' });
+    await expect(flow.start(Symbol('x') as never)).rejects.toMatchObject({
+      name: 'DurableValueError',
+      step: 'input',
+    });
+  });
+
+  it('cancel stops a run this process is running; get and list report it', async () => {
+    const store = new InMemoryDurableStore();
+    const { workflow, holdStep2 } = counted();
+    holdStep2();
+    const flow = durable(workflow, { name: 'expense', store });
+    const run = await flow.start(1, { runId: 'c' });
+    await flow.start(2, { runId: 'd' });
+    await flow.cancel('c');
+    await expect(run.result()).rejects.toThrow();
+    expect((await flow.get('c')).status).toBe('cancelled');
+    const listed = await flow.list();
+    expect(listed.runs.map((r) => [r.runId, r.status])).toEqual([
+      ['c', 'cancelled'],
+      ['d', 'running'],
+    ]);
+    await flow.cancel('d');
+    await expect(flow.get('nope')).rejects.toBeInstanceOf(RunNotFoundError);
+  });
+
+  it('keeps the context: ids, metadata and baggage come back on resume', async () => {
+    const store = new InMemoryDurableStore();
+    const seen: unknown[] = [];
+    let hold: Promise<void> | undefined = new Promise<void>(() => {});
+    const make = () =>
+      sequential(
+        { name: 'ctx' },
+        lambda(async (n: number, ctx: WorkflowContext) => {
+          seen.push([ctx.workflowId, ctx.baggage.tenant, ctx.traceId]);
+          if (hold !== undefined) await hold;
+          return n;
+        }),
+      );
+    const ctx = WorkflowContext.create({ workflowId: 'wf-9', baggage: { tenant: 'acme' } });
+    await durable(make(), { name: 'ctx', store }).start(1, { runId: 'k', context: ctx });
+    hold = undefined;
+    await (await durable(make(), { name: 'ctx', store }).resume('k')).result();
+    expect(seen).toEqual([
+      ['wf-9', 'acme', ctx.traceId],
+      ['wf-9', 'acme', ctx.traceId],
+    ]);
+  });
+
+  it('a corrupt journal row is a typed error naming the run and the step', async () => {
+    const store = new InMemoryDurableStore();
+    const now = Date.now();
+    await store.createRun({
+      runId: 'bad',
+      workflow: 'j',
+      version: '1',
+      status: 'running',
+      input: '1',
+      context: JSON.stringify(WorkflowContext.create().toJSON()),
+      createdAt: now,
+      updatedAt: now,
+    });
+    // A value the codec did not write.
+    await store.appendStep('bad', {
+      path: 'j/1',
+      seq: 0,
+      status: 'completed',
+      value: '{"$tta":"Nope"}',
+      startedAt: now,
+      endedAt: now,
+    });
+    const flow = durable(
+      sequential(
+        { name: 'j' },
+        lambda((n: number) => n),
+      ),
+      { name: 'j', store },
+    );
+    const error = await (await flow.resume('bad')).result().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CorruptJournalError);
+    expect(error).toMatchObject({ runId: 'bad', step: 'j/1' });
+  });
+});
