@@ -10,7 +10,10 @@ import {
   JSON_CODEC,
   RunNotFoundError,
   RunStateError,
+  runVersion,
   SqliteDurableStore,
+  structureFingerprint,
+  WorkflowVersionMismatchError,
 } from '../src/durable/index.js';
 import {
   enableStepInterceptors,
@@ -306,10 +309,18 @@ describe('durable runs', () => {
   it('a corrupt journal row is a typed error naming the run and the step', async () => {
     const store = new InMemoryDurableStore();
     const now = Date.now();
+    const flow = durable(
+      sequential(
+        { name: 'j' },
+        lambda((n: number) => n),
+      ),
+      { name: 'j', store },
+    );
     await store.createRun({
       runId: 'bad',
       workflow: 'j',
       version: '1',
+      fingerprint: flow.fingerprint,
       status: 'running',
       input: '1',
       context: JSON.stringify(WorkflowContext.create().toJSON()),
@@ -325,15 +336,85 @@ describe('durable runs', () => {
       startedAt: now,
       endedAt: now,
     });
-    const flow = durable(
-      sequential(
-        { name: 'j' },
-        lambda((n: number) => n),
-      ),
-      { name: 'j', store },
-    );
     const error = await (await flow.resume('bad')).result().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CorruptJournalError);
     expect(error).toMatchObject({ runId: 'bad', step: 'j/1' });
+  });
+});
+
+describe('durable runs and workflow versions', () => {
+  const held = () => new Promise<void>(() => {});
+  const v1 = (hold: boolean) =>
+    sequential(
+      { name: 'exp' },
+      lambda((n: number) => n + 1),
+      lambda(async (n: number) => {
+        if (hold) await held();
+        return n * 2;
+      }),
+    );
+
+  it('refuses to resume under a changed structure of the same version; the run stays as it was', async () => {
+    const store = new InMemoryDurableStore();
+    await durable(v1(true), { name: 'exp', store }).start(1, { runId: 'old' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const changed = sequential(
+      { name: 'exp' },
+      lambda((n: number) => n + 1),
+      lambda((n: number) => n), // a step added in the middle
+      lambda((n: number) => n * 2),
+    );
+    const newCode = durable(changed, { name: 'exp', store });
+    const error = await newCode.resume('old').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkflowVersionMismatchError);
+    expect(error).toMatchObject({ runId: 'old', runVersion: '1', version: '1' });
+    const untouched = await newCode.get('old');
+    expect([untouched.status, untouched.steps.length]).toEqual(['running', 1]);
+    // The code it started with can still finish it.
+    expect(await (await durable(v1(false), { name: 'exp', store }).resume('old')).result()).toBe(4);
+  });
+
+  it('a new version resumes old runs only when it declares them, and can branch on runVersion', async () => {
+    const store = new InMemoryDurableStore();
+    await durable(v1(true), { name: 'exp', store }).start(1, { runId: 'v1-run' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const seen: unknown[] = [];
+    const v2 = sequential(
+      { name: 'exp' },
+      lambda((n: number) => n + 1),
+      lambda((n: number, ctx) => {
+        seen.push(runVersion(ctx));
+        return runVersion(ctx) === '1' ? n * 2 : n * 3;
+      }),
+    );
+    const undeclared = durable(v2, { name: 'exp', store, version: '2' });
+    await expect(undeclared.resume('v1-run')).rejects.toBeInstanceOf(WorkflowVersionMismatchError);
+    const declared = durable(v2, { name: 'exp', store, version: '2', resumes: ['1'] });
+    expect(await (await declared.resume('v1-run')).result()).toBe(4);
+    expect(await (await declared.start(1)).result()).toBe(6);
+    expect(seen).toEqual(['1', '2']);
+  });
+
+  it('the fingerprint follows structure, not names or options', () => {
+    const a = sequential(
+      lambda((n: number) => n, { name: 'x' }),
+      new RetryPrimitive(
+        lambda((n: number) => n),
+        { maxRetries: 1 },
+      ),
+    );
+    const b = sequential(
+      lambda((n: number) => n, { name: 'renamed' }),
+      new RetryPrimitive(
+        lambda((n: number) => n),
+        { maxRetries: 5 },
+      ),
+    );
+    const c = sequential(
+      lambda((n: number) => n),
+      lambda((n: number) => n),
+    );
+    expect(structureFingerprint(a.describe())).toBe(structureFingerprint(b.describe()));
+    expect(structureFingerprint(a.describe())).not.toBe(structureFingerprint(c.describe()));
   });
 });

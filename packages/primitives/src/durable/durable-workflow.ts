@@ -18,6 +18,7 @@ import {
   DurableValueError,
   RunNotFoundError,
   RunStateError,
+  WorkflowVersionMismatchError,
 } from './errors/durable-errors.js';
 import type {
   DurableStore,
@@ -26,6 +27,7 @@ import type {
   RunStatus,
   StepRecord,
 } from './stores/durable-store.js';
+import { RUN_VERSION, structureFingerprint } from './versioning.js';
 
 /**
  * Options of {@link durable}.
@@ -42,6 +44,12 @@ export interface DurableOptions {
   store: DurableStore;
   /** The workflow's version, recorded with each run. Default: `'1'`. */
   version?: string | undefined;
+  /**
+   * Older versions whose unfinished runs this code may resume (a declared migration: branch on
+   * `runVersion(ctx)` where they differ). Default: none (only runs of `version` with the same
+   * structure resume; others raise `WorkflowVersionMismatchError`).
+   */
+  resumes?: readonly string[] | undefined;
   /** How inputs, outputs and errors are stored. Default: `JSON_CODEC`. */
   codec?: DurableCodec | undefined;
 }
@@ -153,6 +161,9 @@ export class DurableWorkflow<I, O> {
   readonly name: string;
   readonly workflow: WorkflowPrimitive<I, O>;
   readonly version: string;
+  /** The structure's fingerprint, recorded with each run. */
+  readonly fingerprint: string;
+  readonly #resumes: ReadonlySet<string>;
   readonly #store: DurableStore;
   readonly #codec: DurableCodec;
   // Runs this process is driving: their outcome, and how to stop them.
@@ -170,6 +181,12 @@ export class DurableWorkflow<I, O> {
     this.workflow = workflow;
     this.name = options.name;
     this.version = options.version ?? '1';
+    if (typeof this.version !== 'string' || this.version.length === 0)
+      throw new TypeError('durable: version must be a non-empty string');
+    if (options.resumes !== undefined && !Array.isArray(options.resumes))
+      throw new TypeError('durable: resumes must be an array of versions');
+    this.#resumes = new Set(options.resumes ?? []);
+    this.fingerprint = structureFingerprint(workflow.describe());
     this.#store = options.store;
     this.#codec = options.codec ?? JSON_CODEC;
   }
@@ -185,6 +202,7 @@ export class DurableWorkflow<I, O> {
       runId,
       workflow: this.name,
       version: this.version,
+      fingerprint: this.fingerprint,
       status: 'running',
       input: this.#encode(input, 'input'),
       context: JSON.stringify(context.toJSON()),
@@ -208,6 +226,7 @@ export class DurableWorkflow<I, O> {
     const active = this.#active.get(runId);
     if (active !== undefined) return { runId, created: false, result: () => active.result };
     if (run.status === 'completed' || run.status === 'cancelled') return this.#handle(run, false);
+    this.#checkVersion(run);
     const input = this.#decode(run, run.input, 'input') as I;
     let context: WorkflowContext;
     try {
@@ -274,6 +293,24 @@ export class DurableWorkflow<I, O> {
       ?.abort.abort(new RunStateError({ runId, status: 'cancelled', reason: 'cancelled' }));
   }
 
+  /** Refuses to replay a run under a structure it did not start with (nothing is changed). */
+  #checkVersion(run: RunRecord): void {
+    const details = { runId: run.runId, runVersion: run.version, version: this.version };
+    if (run.version === this.version) {
+      if (run.fingerprint !== this.fingerprint)
+        throw new WorkflowVersionMismatchError({
+          ...details,
+          reason: 'the workflow structure changed without a new version',
+        });
+      return;
+    }
+    if (!this.#resumes.has(run.version))
+      throw new WorkflowVersionMismatchError({
+        ...details,
+        reason: `version ${run.version} is not in this workflow's \`resumes\``,
+      });
+  }
+
   async #run(runId: string): Promise<RunRecord> {
     const run = await this.#store.getRun(runId);
     if (run === undefined || run.workflow !== this.name) throw new RunNotFoundError({ runId });
@@ -310,7 +347,7 @@ export class DurableWorkflow<I, O> {
     for (const step of await this.#store.getSteps(runId))
       journal.set(`${step.seq}#${step.path}`, step);
     const abort = new AbortController();
-    const runContext = context.child({ signal: abort.signal });
+    const runContext = context.child({ signal: abort.signal }).withValue(RUN_VERSION, run.version);
     const counters = new Map<string, number>();
     const interceptor: StepInterceptor = (info, runStep) =>
       this.#step(run, journal, counters, info.primitive, runStep);

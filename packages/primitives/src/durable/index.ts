@@ -13,6 +13,7 @@ export {
   DurableValueError,
   RunNotFoundError,
   RunStateError,
+  WorkflowVersionMismatchError,
 } from './errors/durable-errors.js';
 export type {
   DurableStore,
@@ -28,3 +29,4 @@ export {
   type SqliteDurableStoreOptions,
   type SqliteStatement,
 } from './stores/sqlite-durable-store.js';
+export { runVersion, structureFingerprint } from './versioning.js';

@@ -12,6 +12,7 @@ const run = (runId: string, over: Partial<RunRecord> = {}): RunRecord => ({
   runId,
   workflow: 'wf',
   version: '1',
+  fingerprint: 'f1',
   status: 'running',
   input: '"in"',
   context: '{}',

@@ -100,11 +100,48 @@ export class RunStateError extends TtaError {
   }
 }
 
+/**
+ * A run would resume under a workflow it did not start with: its structure changed (steps added,
+ * removed or moved) under the same version, or its version is not one this code declares it can
+ * resume (`resumes`). Nothing ran; the run stays as it was, so the code it started with can still
+ * finish it.
+ *
+ * @example
+ * ```ts
+ * await flow.resume(runId).catch((e) => e instanceof WorkflowVersionMismatchError && deployOldWorker(e.runVersion));
+ * ```
+ */
+export class WorkflowVersionMismatchError extends TtaError {
+  readonly runId: string;
+  /** The version the run started with. */
+  readonly runVersion: string;
+  /** This code's version. */
+  readonly version: string;
+  readonly reason: string;
+
+  constructor(
+    details: { runId: string; runVersion: string; version: string; reason: string },
+    options?: ErrorOptions,
+  ) {
+    super(
+      'DURABLE_VERSION_MISMATCH',
+      `Durable run ${details.runId} (version ${details.runVersion}) cannot resume under version ${details.version}: ${details.reason}`,
+      options,
+    );
+    this.name = 'WorkflowVersionMismatchError';
+    this.runId = details.runId;
+    this.runVersion = details.runVersion;
+    this.version = details.version;
+    this.reason = details.reason;
+  }
+}
+
 declare module '@tta/agent-context' {
   interface TtaErrorCodes {
     DURABLE_VALUE_UNSUPPORTED: DurableValueError;
     DURABLE_JOURNAL_CORRUPT: CorruptJournalError;
     DURABLE_RUN_NOT_FOUND: RunNotFoundError;
     DURABLE_RUN_STATE: RunStateError;
+    DURABLE_VERSION_MISMATCH: WorkflowVersionMismatchError;
   }
 }

@@ -21,6 +21,8 @@ export interface RunRecord {
   /** The durable workflow's `name`. */
   readonly workflow: string;
   readonly version: string;
+  /** The workflow's structure when the run started (see `structureFingerprint`). */
+  readonly fingerprint: string;
   readonly status: RunStatus;
   /** The input, encoded. */
   readonly input: string;

@@ -60,6 +60,7 @@ interface RunRow {
   run_id: string;
   workflow: string;
   version: string;
+  fingerprint: string;
   status: string;
   input: string;
   context: string;
@@ -141,6 +142,7 @@ export class SqliteDurableStore implements DurableStore {
         run_id TEXT NOT NULL UNIQUE,
         workflow TEXT NOT NULL,
         version TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
         status TEXT NOT NULL,
         input TEXT NOT NULL,
         context TEXT NOT NULL,
@@ -168,8 +170,8 @@ export class SqliteDurableStore implements DurableStore {
     const db = this.#db;
     return {
       insertRun: db.prepare(
-        `INSERT INTO ${this.#runs} (run_id, workflow, version, status, input, context, output, error, created_at, updated_at)
-         VALUES (@runId, @workflow, @version, @status, @input, @context, @output, @error, @createdAt, @updatedAt)
+        `INSERT INTO ${this.#runs} (run_id, workflow, version, fingerprint, status, input, context, output, error, created_at, updated_at)
+         VALUES (@runId, @workflow, @version, @fingerprint, @status, @input, @context, @output, @error, @createdAt, @updatedAt)
          ON CONFLICT (run_id) DO NOTHING`,
       ),
       getRun: db.prepare(`SELECT * FROM ${this.#runs} WHERE run_id = ?`),
@@ -290,6 +292,7 @@ function toRun(row: RunRow): RunRecord {
     runId: row.run_id,
     workflow: row.workflow,
     version: row.version,
+    fingerprint: row.fingerprint,
     status: row.status as RunStatus,
     input: row.input,
     context: row.context,
