@@ -1,19 +1,26 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  ApprovalRejectedError,
+  approval,
   CorruptJournalError,
+  DurableRunRequiredError,
   DurableValueError,
   durable,
+  durableSleep,
   InMemoryDurableStore,
   JSON_CODEC,
   RunNotFoundError,
   RunStateError,
   runVersion,
+  SignalPayloadError,
+  SignalTimeoutError,
   SqliteDurableStore,
   structureFingerprint,
   WorkflowVersionMismatchError,
+  waitForSignal,
 } from '../src/durable/index.js';
 import {
   enableStepInterceptors,
@@ -416,5 +423,173 @@ describe('durable runs and workflow versions', () => {
     );
     expect(structureFingerprint(a.describe())).toBe(structureFingerprint(b.describe()));
     expect(structureFingerprint(a.describe())).not.toBe(structureFingerprint(c.describe()));
+  });
+});
+
+describe('durable runs that wait for people and time', () => {
+  function expenseFlow(store: InMemoryDurableStore, counts = { draft: 0, pay: 0 }) {
+    const workflow = sequential(
+      { name: 'expense' },
+      lambda((amount: number) => {
+        counts.draft++;
+        return { amount, text: `Reimburse ${amount}` };
+      }),
+      approval<{ amount: number; text: string }>(),
+      lambda((claim: { amount: number; text: string }) => {
+        counts.pay++;
+        return `${claim.text}: paid`;
+      }),
+    );
+    return { flow: durable(workflow, { name: 'expense', store }), counts };
+  }
+
+  it('suspends for an approval, refuses a bad payload, and a signal from another process resumes it', async () => {
+    const store = new InMemoryDurableStore();
+    const first = expenseFlow(store);
+    const run = await first.flow.start(42, { runId: 'e-1' });
+    await expect(run.result()).rejects.toMatchObject({
+      name: 'RunStateError',
+      status: 'suspended',
+    });
+    const suspended = await first.flow.get('e-1');
+    expect(suspended.status).toBe('suspended');
+    expect(suspended.steps.map((s) => s.path)).toEqual(['expense/1']);
+    // Another process: a new instance on the same store.
+    const second = expenseFlow(store);
+    await expect(second.flow.signal('e-1', 'approval', { approved: 'yes' })).rejects.toBeInstanceOf(
+      SignalPayloadError,
+    );
+    expect((await second.flow.get('e-1')).status).toBe('suspended');
+    const resumed = await second.flow.signal('e-1', 'approval', { approved: true, by: 'maria' });
+    expect(await resumed.result()).toBe('Reimburse 42: paid');
+    expect(first.counts).toEqual({ draft: 1, pay: 0 });
+    expect(second.counts).toEqual({ draft: 0, pay: 1 }); // the draft was not made again
+    await expect(second.flow.signal('e-1', 'approval', { approved: true })).rejects.toBeInstanceOf(
+      RunStateError,
+    );
+  });
+
+  it('a rejection fails the run with ApprovalRejectedError', async () => {
+    const { flow, counts } = expenseFlow(new InMemoryDurableStore());
+    await flow.start(10, { runId: 'e-2' });
+    const resumed = await flow.signal('e-2', 'approval', {
+      approved: false,
+      comment: 'no receipt',
+    });
+    const error = await resumed.result().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApprovalRejectedError);
+    expect(error).toMatchObject({ comment: 'no receipt' });
+    expect((await flow.get('e-2')).status).toBe('failed');
+    expect(counts.pay).toBe(0);
+  });
+
+  it('a signal sent before the run reaches its wait is taken without suspending', async () => {
+    const store = new InMemoryDurableStore();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const flow = durable(
+      sequential(
+        { name: 'early' },
+        lambda(async (n: number) => {
+          await gate;
+          return n;
+        }),
+        waitForSignal<number, number>('bonus'),
+      ),
+      { name: 'early', store },
+    );
+    const run = await flow.start(1, { runId: 'early' });
+    await flow.signal('early', 'bonus', 7);
+    release();
+    expect(await run.result()).toBe(7);
+  });
+
+  it('checks payloads with a Standard Schema object', async () => {
+    const positive = {
+      '~standard': {
+        validate: (value: unknown) =>
+          typeof value === 'number' && value > 0
+            ? { value }
+            : { issues: [{ message: 'must be a positive number' }] },
+      },
+    };
+    const flow = durable(
+      sequential({ name: 'schema' }, waitForSignal<number, number>('amount', { schema: positive })),
+      { name: 'schema', store: new InMemoryDurableStore() },
+    );
+    await flow.start(0, { runId: 's' });
+    await expect(flow.signal('s', 'amount', -1)).rejects.toMatchObject({
+      name: 'SignalPayloadError',
+      reason: 'must be a positive number',
+    });
+    expect(await (await flow.signal('s', 'amount', 5)).result()).toBe(5);
+    await expect(flow.signal('s', 'unknown', 1)).rejects.toBeInstanceOf(RunStateError);
+  });
+
+  it('a signal timeout fails the wait once due (resumeDue wakes it)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_000_000 });
+    try {
+      const store = new InMemoryDurableStore();
+      const flow = durable(
+        sequential(
+          { name: 'timed' },
+          waitForSignal<number, number>('reply', { timeoutMs: 60_000 }),
+        ),
+        { name: 'timed', store },
+      );
+      await (await flow.start(1, { runId: 't' })).result().catch(() => {});
+      expect(await store.getRun('t')).toMatchObject({ status: 'suspended', wakeAt: 1_060_000 });
+      vi.setSystemTime(1_059_999);
+      expect(await flow.resumeDue()).toEqual([]); // not due yet
+      vi.setSystemTime(1_060_000);
+      const [woken] = await flow.resumeDue();
+      const error = await woken?.result().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SignalTimeoutError);
+      expect((await flow.get('t')).status).toBe('failed');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a durable sleep survives a restart and wakes through resumeDue', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 2_000_000 });
+    try {
+      const store = new InMemoryDurableStore();
+      const ran: string[] = [];
+      const make = () =>
+        sequential(
+          { name: 'nap' },
+          lambda((n: number) => {
+            ran.push('before');
+            return n;
+          }),
+          durableSleep<number>(3_600_000),
+          lambda((n: number) => {
+            ran.push('after');
+            return n * 2;
+          }),
+        );
+      const started = await durable(make(), { name: 'nap', store }).start(3, { runId: 'n' });
+      await started.result().catch(() => {});
+      expect(await store.getRun('n')).toMatchObject({ status: 'suspended', wakeAt: 5_600_000 });
+      const restarted = durable(make(), { name: 'nap', store });
+      vi.setSystemTime(3_000_000);
+      // Too early: suspends again, with the same wake time.
+      await (await restarted.resume('n')).result().catch(() => {});
+      expect(await store.getRun('n')).toMatchObject({ status: 'suspended', wakeAt: 5_600_000 });
+      vi.setSystemTime(5_600_000);
+      const [woken] = await restarted.resumeDue();
+      expect(await woken?.result()).toBe(6);
+      expect(ran).toEqual(['before', 'after']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('the waiting steps need a durable run', async () => {
+    await expect(waitForSignal('x').execute(1)).rejects.toBeInstanceOf(DurableRunRequiredError);
+    await expect(durableSleep(1).execute(1)).rejects.toBeInstanceOf(DurableRunRequiredError);
   });
 });

@@ -144,6 +144,18 @@ export abstract class WorkflowPrimitive<in I, out O> {
   }
 
   /**
+   * The steps this one composes, in order (empty for a leaf): walk them to visit the whole tree.
+   *
+   * @example
+   * ```ts
+   * const names = sequential(a, b).children.map((c) => c.name);
+   * ```
+   */
+  get children(): readonly WorkflowPrimitive<unknown, unknown>[] {
+    return this.#children;
+  }
+
+  /**
    * Gives every child from `describeChildren()` its path under this step. Composite primitives
    * call it at the end of their constructor.
    */
@@ -218,8 +230,10 @@ export abstract class WorkflowPrimitive<in I, out O> {
       interceptor === undefined
         ? invoke
         : (stepContext: WorkflowContext) =>
-            interceptor({ primitive: this, input, context: stepContext }, () =>
-              invoke(stepContext),
+            interceptor({ primitive: this, input, context: stepContext }, (derived) =>
+              derived === undefined || derived === stepContext
+                ? invoke(stepContext)
+                : runWithContext(derived, () => this.#invoke(input, derived)),
             ) as Promise<O>;
     return hasAroundHooks() ? runAroundHooks(info, step) : step(ctx);
   }

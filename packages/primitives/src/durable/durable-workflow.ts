@@ -4,7 +4,7 @@
 // entry exists answers from it without running, so execution goes straight to the first step that
 // had not finished. Composite steps are never recorded: they rerun, deciding again from the
 // recorded outputs, which is why their own logic must be deterministic (see docs/durable.md).
-import { WorkflowContext, waitFor } from '@tta/agent-context';
+import { toCancellationError, WorkflowContext, waitFor } from '@tta/agent-context';
 import {
   enableStepInterceptors,
   type PrimitiveRef,
@@ -18,8 +18,10 @@ import {
   DurableValueError,
   RunNotFoundError,
   RunStateError,
+  SignalPayloadError,
   WorkflowVersionMismatchError,
 } from './errors/durable-errors.js';
+import { RUN_SERVICES, type RunServices, SuspendRun } from './run-services.js';
 import type {
   DurableStore,
   RunQuery,
@@ -28,6 +30,18 @@ import type {
   StepRecord,
 } from './stores/durable-store.js';
 import { RUN_VERSION, structureFingerprint } from './versioning.js';
+import { checkPayload, WaitForSignalPrimitive } from './waits.js';
+
+/** What one drive of a run keeps while it runs. */
+interface DriveState {
+  readonly run: RunRecord;
+  readonly journal: Map<string, StepRecord>;
+  /** Executions so far per step path (the journal's seq). */
+  readonly counters: Map<string, number>;
+  /** Signals consumed so far per name. */
+  readonly signalsTaken: Map<string, number>;
+  readonly abort: AbortController;
+}
 
 /**
  * Options of {@link durable}.
@@ -168,6 +182,8 @@ export class DurableWorkflow<I, O> {
   readonly #codec: DurableCodec;
   // Runs this process is driving: their outcome, and how to stop them.
   readonly #active = new Map<string, { result: Promise<O>; abort: AbortController }>();
+  // Runs that suspended just as their signal arrived and are being driven again.
+  readonly #waking = new Map<string, Promise<RunHandle<O>>>();
 
   constructor(workflow: WorkflowPrimitive<I, O>, options: DurableOptions) {
     if (typeof options !== 'object' || options === null)
@@ -224,7 +240,8 @@ export class DurableWorkflow<I, O> {
   async resume(runId: string): Promise<RunHandle<O>> {
     const run = await this.#run(runId);
     const active = this.#active.get(runId);
-    if (active !== undefined) return { runId, created: false, result: () => active.result };
+    if (active !== undefined)
+      return { runId, created: false, result: () => this.#follow(runId, active.result) };
     if (run.status === 'completed' || run.status === 'cancelled') return this.#handle(run, false);
     this.#checkVersion(run);
     const input = this.#decode(run, run.input, 'input') as I;
@@ -283,6 +300,78 @@ export class DurableWorkflow<I, O> {
     };
   }
 
+  /**
+   * Delivers a signal to a run, from any process. The payload is checked by the schema of the
+   * steps that wait for `name` (a bad one is refused with `SignalPayloadError` and changes
+   * nothing) and stored; a run suspended on that signal resumes here at once.
+   */
+  async signal(runId: string, name: string, payload: unknown): Promise<RunHandle<O>> {
+    const run = await this.#run(runId);
+    if (run.status === 'completed' || run.status === 'failed' || run.status === 'cancelled')
+      throw new RunStateError({ runId, status: run.status, reason: 'the run has ended' });
+    const waits = this.#waitsFor(name);
+    if (waits.length === 0)
+      throw new SignalPayloadError({
+        runId,
+        signal: name,
+        reason: 'no step of this workflow waits for it',
+      });
+    let accepted = payload;
+    for (const wait of waits) {
+      try {
+        accepted = await checkPayload(wait.schema, payload);
+      } catch (error) {
+        throw new SignalPayloadError(
+          { runId, signal: name, reason: error instanceof Error ? error.message : String(error) },
+          { cause: error },
+        );
+      }
+    }
+    await this.#store.appendSignal(
+      runId,
+      name,
+      this.#encode(accepted, `signal ${name}`),
+      Date.now(),
+    );
+    // A run this process is driving finds the signal at its wait (or, if it is suspending just
+    // now, sees it when it looks again after storing the suspension).
+    const active = this.#active.get(runId);
+    if (active !== undefined)
+      return { runId, created: false, result: () => this.#follow(runId, active.result) };
+    const latest = await this.#run(runId);
+    const waiting =
+      latest.status === 'suspended' && latest.waitingFor?.endsWith(`:signal:${name}`) === true;
+    return waiting ? this.resume(runId) : this.#handle(latest, false);
+  }
+
+  /** Resumes the suspended runs whose timer (a timeout, a durable sleep) is due. Call it periodically. */
+  async resumeDue(now = Date.now()): Promise<RunHandle<O>[]> {
+    const handles: RunHandle<O>[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#store.listRuns({
+        workflow: this.name,
+        dueBy: now,
+        cursor,
+        limit: 100,
+      });
+      for (const run of page.runs) handles.push(await this.resume(run.runId));
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    return handles;
+  }
+
+  /** The steps of this workflow that wait for the signal `name`. */
+  #waitsFor(name: string): WaitForSignalPrimitive<unknown, unknown>[] {
+    const found: WaitForSignalPrimitive<unknown, unknown>[] = [];
+    const visit = (p: WorkflowPrimitive<unknown, unknown>) => {
+      if (p instanceof WaitForSignalPrimitive && p.signalName === name) found.push(p);
+      for (const child of p.children) visit(child);
+    };
+    visit(this.workflow as WorkflowPrimitive<unknown, unknown>);
+    return found;
+  }
+
   /** Marks the run cancelled; if this process is running it, its steps are aborted. */
   async cancel(runId: string): Promise<void> {
     const run = await this.#run(runId);
@@ -291,6 +380,15 @@ export class DurableWorkflow<I, O> {
     this.#active
       .get(runId)
       ?.abort.abort(new RunStateError({ runId, status: 'cancelled', reason: 'cancelled' }));
+  }
+
+  /** A drive's outcome, or, when it suspended just as its signal came, the next drive's. */
+  #follow(runId: string, result: Promise<O>): Promise<O> {
+    return result.catch(async (error: unknown) => {
+      const waking = this.#waking.get(runId);
+      if (waking === undefined) throw error;
+      return (await waking).result();
+    });
   }
 
   /** Refuses to replay a run under a structure it did not start with (nothing is changed). */
@@ -323,7 +421,7 @@ export class DurableWorkflow<I, O> {
       created,
       result: async () => {
         const active = this.#active.get(run.runId);
-        if (active !== undefined) return active.result;
+        if (active !== undefined) return this.#follow(run.runId, active.result);
         const latest = await this.#run(run.runId);
         if (latest.status === 'completed' && latest.output !== undefined)
           return this.#decode(latest, latest.output, 'output') as O;
@@ -349,9 +447,12 @@ export class DurableWorkflow<I, O> {
     const abort = new AbortController();
     const runContext = context.child({ signal: abort.signal }).withValue(RUN_VERSION, run.version);
     const counters = new Map<string, number>();
+    const signalsTaken = new Map<string, number>();
+    const state: DriveState = { run, journal, counters, signalsTaken, abort };
     const interceptor: StepInterceptor = (info, runStep) =>
-      this.#step(run, journal, counters, info.primitive, runStep);
+      this.#step(state, info.primitive, info.context, runStep);
     const release = enableStepInterceptors();
+    let wakeAgain = false;
     const result = (async () => {
       try {
         // A cancelled run ends at once, even while a step that ignores its signal is still busy.
@@ -369,6 +470,28 @@ export class DurableWorkflow<I, O> {
         });
         return output;
       } catch (error) {
+        const reason: unknown = abort.signal.reason;
+        if (reason instanceof SuspendRun) {
+          // Waiting for a signal or a time: stored, and nothing of the run stays in memory.
+          await this.#store.finishRun(runId, {
+            status: 'suspended',
+            waitingFor: reason.waitingFor,
+            waitStartedAt: reason.waitStartedAt,
+            wakeAt: reason.wakeAt,
+            updatedAt: Date.now(),
+          });
+          // A signal that arrived while this run was on its way to suspending (from a process
+          // that saw it running) would otherwise wait for nothing: look once more.
+          if (reason.signal !== undefined) {
+            const delivered = await this.#store.getSignals(runId, reason.signal.name);
+            if (delivered.length > reason.signal.index) wakeAgain = true;
+          }
+          throw new RunStateError({
+            runId,
+            status: 'suspended',
+            reason: `waiting (${reason.waitingFor})`,
+          });
+        }
         const cancelled = abort.signal.aborted;
         await this.#store.finishRun(runId, {
           status: cancelled ? 'cancelled' : 'failed',
@@ -380,36 +503,74 @@ export class DurableWorkflow<I, O> {
         release();
         runContext.dispose();
         this.#active.delete(runId);
+        if (wakeAgain) {
+          // Registered at once, so a handle on this drive follows the next one.
+          const next = this.resume(runId);
+          this.#waking.set(runId, next);
+          next.then(
+            () => this.#waking.delete(runId),
+            () => this.#waking.delete(runId),
+          );
+        }
       }
     })();
     // The caller may never ask for the result: its rejection is not unhandled.
     result.catch(() => {});
-    this.#active.set(runId, { result, abort });
-    return { runId, created: true, result: () => result };
+    const entry = { result, abort };
+    this.#active.set(runId, entry);
+    return { runId, created: true, result: () => this.#follow(runId, entry.result) };
   }
 
   /** One execution inside a run: leaves answer from the journal or run and are recorded. */
   async #step(
-    run: RunRecord,
-    journal: Map<string, StepRecord>,
-    counters: Map<string, number>,
+    state: DriveState,
     primitive: PrimitiveRef,
-    runStep: () => Promise<unknown>,
+    context: WorkflowContext,
+    runStep: (context?: WorkflowContext) => Promise<unknown>,
   ): Promise<unknown> {
     if (primitive.isLeaf !== true || primitive.path === undefined) return runStep();
+    const { run, journal, counters, signalsTaken, abort } = state;
     const path = primitive.path;
     const seq = counters.get(path) ?? 0;
     counters.set(path, seq + 1);
+    const signalName = (primitive as { signalName?: unknown }).signalName;
+    const waitsFor =
+      primitive.type === 'wait-for-signal' && typeof signalName === 'string'
+        ? signalName
+        : undefined;
+    const signalIndex = waitsFor === undefined ? 0 : (signalsTaken.get(waitsFor) ?? 0);
+    const took = () => {
+      if (waitsFor !== undefined) signalsTaken.set(waitsFor, signalIndex + 1);
+    };
     const recorded = journal.get(`${seq}#${path}`);
-    if (recorded?.status === 'completed') return this.#decode(run, recorded.value, path);
+    if (recorded?.status === 'completed') {
+      took();
+      return this.#decode(run, recorded.value, path);
+    }
     // A failed attempt replays as a failure only if the run went on past it (a retry did).
     if (recorded?.status === 'failed' && journal.has(`${seq + 1}#${path}`))
       throw this.#decode(run, recorded.value, path);
+    const services: RunServices = {
+      runId: run.runId,
+      stepKey: `${path}#${seq}`,
+      signalIndex,
+      waitStart: (key) =>
+        run.waitingFor === key && run.waitStartedAt !== undefined ? run.waitStartedAt : Date.now(),
+      signals: async (name) =>
+        (await this.#store.getSignals(run.runId, name)).map((text) =>
+          this.#decode(run, text, path),
+        ),
+    };
     const startedAt = Date.now();
     let output: unknown;
     try {
-      output = await runStep();
+      output = await runStep(context.withValue(RUN_SERVICES, services));
     } catch (error) {
+      if (error instanceof SuspendRun) {
+        // Stops the whole run (every branch) as a cancellation: recovery steps leave it alone.
+        abort.abort(error);
+        throw toCancellationError(error);
+      }
       await this.#store.appendStep(run.runId, {
         path,
         seq,
@@ -428,6 +589,7 @@ export class DurableWorkflow<I, O> {
       startedAt,
       endedAt: Date.now(),
     });
+    took();
     return output;
   }
 

@@ -9,10 +9,14 @@ export {
   type StepInfo,
 } from './durable-workflow.js';
 export {
+  ApprovalRejectedError,
   CorruptJournalError,
+  DurableRunRequiredError,
   DurableValueError,
   RunNotFoundError,
   RunStateError,
+  SignalPayloadError,
+  SignalTimeoutError,
   WorkflowVersionMismatchError,
 } from './errors/durable-errors.js';
 export type {
@@ -20,6 +24,7 @@ export type {
   RunQuery,
   RunRecord,
   RunStatus,
+  RunUpdate,
   StepRecord,
 } from './stores/durable-store.js';
 export { InMemoryDurableStore } from './stores/in-memory-durable-store.js';
@@ -30,3 +35,13 @@ export {
   type SqliteStatement,
 } from './stores/sqlite-durable-store.js';
 export { runVersion, structureFingerprint } from './versioning.js';
+export {
+  approval,
+  type Decision,
+  durableSleep,
+  durableSleepUntil,
+  type SignalSchema,
+  type WaitForSignalOptions,
+  WaitForSignalPrimitive,
+  waitForSignal,
+} from './waits.js';

@@ -1,4 +1,4 @@
-import { createContextKey } from '@tta/agent-context';
+import { createContextKey, type WorkflowContext } from '@tta/agent-context';
 import type { ExecutionInfo } from './hooks.js';
 
 // A run-scoped way to stand in for a step: a durable run answers a completed step from its
@@ -8,8 +8,9 @@ import type { ExecutionInfo } from './hooks.js';
 // A process-wide count keeps `execute` on its fast path while no interceptor exists.
 
 /**
- * Stands in for a step of the run whose context carries it: return `run()` to run the step, or
- * a value (or a rejection) to answer without running it.
+ * Stands in for a step of the run whose context carries it: return `run()` to run the step (with
+ * `run(context)`, with a context derived from the step's), or a value (or a rejection) to answer
+ * without running it.
  *
  * @example
  * ```ts
@@ -21,7 +22,7 @@ import type { ExecutionInfo } from './hooks.js';
  */
 export type StepInterceptor = (
   info: ExecutionInfo,
-  run: () => Promise<unknown>,
+  run: (context?: WorkflowContext) => Promise<unknown>,
 ) => Promise<unknown>;
 
 /**

@@ -93,5 +93,33 @@ export function durableStoreContract(name: string, make: () => Promise<DurableSt
       const running = await env.a.listRuns({ workflow: 'wf', status: 'running' });
       expect(running.runs.map((r) => r.runId)).toEqual(['p0', 'p2', 'p3', 'p4']);
     });
+
+    it('keeps signals per run and name in arrival order, across handles', async () => {
+      await env.a.createRun(run('s1'));
+      expect(await env.a.appendSignal('s1', 'approval', '"yes"', 10)).toBe(0);
+      expect(await env.b.appendSignal('s1', 'approval', '"again"', 11)).toBe(1);
+      expect(await env.b.appendSignal('s1', 'comment', '"hi"', 12)).toBe(0);
+      expect(await env.a.getSignals('s1', 'approval')).toEqual(['"yes"', '"again"']);
+      expect(await env.a.getSignals('s1', 'comment')).toEqual(['"hi"']);
+      expect(await env.a.getSignals('s1', 'none')).toEqual([]);
+      expect(await env.a.getSignals('other', 'approval')).toEqual([]);
+    });
+
+    it('suspends a run with what it waits for, and lists the ones due to wake', async () => {
+      await env.a.createRun(run('w1'));
+      await env.a.createRun(run('w2'));
+      await env.a.createRun(run('w3'));
+      const wait = { waitingFor: 'wf/2#0:approval', waitStartedAt: 100 };
+      await env.b.finishRun('w1', { status: 'suspended', ...wait, wakeAt: 500, updatedAt: 100 });
+      await env.b.finishRun('w2', { status: 'suspended', ...wait, wakeAt: 900, updatedAt: 100 });
+      await env.b.finishRun('w3', { status: 'suspended', ...wait, updatedAt: 100 });
+      expect(await env.a.getRun('w1')).toMatchObject({ status: 'suspended', ...wait, wakeAt: 500 });
+      const due = await env.a.listRuns({ workflow: 'wf', dueBy: 600 });
+      expect(due.runs.map((r) => r.runId)).toEqual(['w1']);
+      await env.a.finishRun('w1', { status: 'running', updatedAt: 700 });
+      const resumed = await env.b.getRun('w1');
+      expect(resumed?.waitingFor).toBeUndefined();
+      expect(resumed?.wakeAt).toBeUndefined();
+    });
   });
 }

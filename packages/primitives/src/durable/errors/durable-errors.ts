@@ -136,6 +136,111 @@ export class WorkflowVersionMismatchError extends TtaError {
   }
 }
 
+/**
+ * A step that only works inside a durable run (`waitForSignal`, `durableSleep`, `approval`) was
+ * executed outside one.
+ *
+ * @example
+ * ```ts
+ * await waitForSignal('approval').execute(input).catch((e) => e instanceof DurableRunRequiredError); // true
+ * ```
+ */
+export class DurableRunRequiredError extends TtaError {
+  readonly step: string;
+
+  constructor(details: { step: string }, options?: ErrorOptions) {
+    super(
+      'DURABLE_RUN_REQUIRED',
+      `${details.step} only runs inside a durable run (durable(…).start)`,
+      options,
+    );
+    this.name = 'DurableRunRequiredError';
+    this.step = details.step;
+  }
+}
+
+/**
+ * No signal arrived within a `waitForSignal` step's `timeoutMs`.
+ *
+ * @example
+ * ```ts
+ * const escalate = new FallbackPrimitive(approval({ timeoutMs: 3_600_000 }), escalateToManager);
+ * ```
+ */
+export class SignalTimeoutError extends TtaError {
+  readonly runId: string;
+  readonly signal: string;
+  readonly timeoutMs: number;
+
+  constructor(
+    details: { runId: string; signal: string; timeoutMs: number },
+    options?: ErrorOptions,
+  ) {
+    super(
+      'DURABLE_SIGNAL_TIMEOUT',
+      `Durable run ${details.runId}: no ${details.signal} signal within ${details.timeoutMs} ms`,
+      options,
+    );
+    this.name = 'SignalTimeoutError';
+    this.runId = details.runId;
+    this.signal = details.signal;
+    this.timeoutMs = details.timeoutMs;
+  }
+}
+
+/**
+ * A payload sent with `signal()` that the waiting step's schema refused. The run stays suspended.
+ *
+ * @example
+ * ```ts
+ * await flow.signal(runId, 'approval', { approved: 'yes' }).catch((e) => e instanceof SignalPayloadError); // true
+ * ```
+ */
+export class SignalPayloadError extends TtaError {
+  readonly runId: string;
+  readonly signal: string;
+  readonly reason: string;
+
+  constructor(details: { runId: string; signal: string; reason: string }, options?: ErrorOptions) {
+    super(
+      'DURABLE_SIGNAL_PAYLOAD',
+      `Durable run ${details.runId}: the ${details.signal} payload was refused: ${details.reason}`,
+      options,
+    );
+    this.name = 'SignalPayloadError';
+    this.runId = details.runId;
+    this.signal = details.signal;
+    this.reason = details.reason;
+  }
+}
+
+/**
+ * An `approval()` gate got `{ approved: false }`.
+ *
+ * @example
+ * ```ts
+ * const result = await run.result().catch((e) => e instanceof ApprovalRejectedError ? e.comment : undefined);
+ * ```
+ */
+export class ApprovalRejectedError extends TtaError {
+  readonly by: string | undefined;
+  readonly comment: string | undefined;
+
+  constructor(
+    details: { by?: string | undefined; comment?: string | undefined },
+    options?: ErrorOptions,
+  ) {
+    super(
+      'DURABLE_APPROVAL_REJECTED',
+      `Rejected${details.by === undefined ? '' : ` by ${details.by}`}${details.comment === undefined ? '' : `: ${details.comment}`}`,
+      options,
+    );
+    this.name = 'ApprovalRejectedError';
+    this.by = details.by;
+    this.comment = details.comment;
+  }
+}
+
 declare module '@tta/agent-context' {
   interface TtaErrorCodes {
     DURABLE_VALUE_UNSUPPORTED: DurableValueError;
@@ -143,5 +248,9 @@ declare module '@tta/agent-context' {
     DURABLE_RUN_NOT_FOUND: RunNotFoundError;
     DURABLE_RUN_STATE: RunStateError;
     DURABLE_VERSION_MISMATCH: WorkflowVersionMismatchError;
+    DURABLE_RUN_REQUIRED: DurableRunRequiredError;
+    DURABLE_SIGNAL_TIMEOUT: SignalTimeoutError;
+    DURABLE_SIGNAL_PAYLOAD: SignalPayloadError;
+    DURABLE_APPROVAL_REJECTED: ApprovalRejectedError;
   }
 }

@@ -32,6 +32,12 @@ export interface RunRecord {
   readonly output?: string | undefined;
   /** The error, encoded, once failed. */
   readonly error?: string | undefined;
+  /** While suspended: what the run waits for (a signal, a timer), as `path#seq:what`. */
+  readonly waitingFor?: string | undefined;
+  /** While suspended: when that wait began (epoch ms; kept across resumes of the same wait). */
+  readonly waitStartedAt?: number | undefined;
+  /** While suspended: when the run is due to resume on its own (a timeout or a sleep). */
+  readonly wakeAt?: number | undefined;
   /** Epoch ms. */
   readonly createdAt: number;
   readonly updatedAt: number;
@@ -72,6 +78,26 @@ export interface RunQuery {
   readonly limit?: number | undefined;
   /** From the previous page's `cursor`. */
   readonly cursor?: string | undefined;
+  /** Only suspended runs due to wake by this time (epoch ms). */
+  readonly dueBy?: number | undefined;
+}
+
+/**
+ * How a run's record changes: its status, and what belongs to that status (the rest is cleared).
+ *
+ * @example
+ * ```ts
+ * await store.finishRun(runId, { status: 'completed', output: '42', updatedAt: Date.now() });
+ * ```
+ */
+export interface RunUpdate {
+  readonly status: RunStatus;
+  readonly output?: string | undefined;
+  readonly error?: string | undefined;
+  readonly waitingFor?: string | undefined;
+  readonly waitStartedAt?: number | undefined;
+  readonly wakeAt?: number | undefined;
+  readonly updatedAt: number;
 }
 
 /**
@@ -89,16 +115,8 @@ export interface DurableStore {
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Runs, oldest first, a page at a time. */
   listRuns(query: RunQuery): Promise<{ runs: RunRecord[]; cursor: string | undefined }>;
-  /** Sets a run's status (and its output or error). */
-  finishRun(
-    runId: string,
-    update: {
-      status: RunStatus;
-      output?: string | undefined;
-      error?: string | undefined;
-      updatedAt: number;
-    },
-  ): Promise<void>;
+  /** Sets a run's status and what goes with it (output, error, or what it waits for). */
+  finishRun(runId: string, update: RunUpdate): Promise<void>;
   /**
    * Records a step. A second record for the same (run, path, seq) is ignored: the first one wins
    * (a step that ran twice because of a crash between running and recording is recorded once).
@@ -106,4 +124,8 @@ export interface DurableStore {
   appendStep(runId: string, step: StepRecord): Promise<void>;
   /** The journal of a run, in the order it was written. */
   getSteps(runId: string): Promise<StepRecord[]>;
+  /** Delivers a signal to a run (kept in arrival order per name); returns its index. */
+  appendSignal(runId: string, name: string, payload: string, at: number): Promise<number>;
+  /** The signals of one name delivered to a run, oldest first. */
+  getSignals(runId: string, name: string): Promise<string[]>;
 }

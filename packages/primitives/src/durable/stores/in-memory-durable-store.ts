@@ -1,4 +1,4 @@
-import type { DurableStore, RunQuery, RunRecord, RunStatus, StepRecord } from './durable-store.js';
+import type { DurableStore, RunQuery, RunRecord, RunUpdate, StepRecord } from './durable-store.js';
 
 /**
  * Runs and journals in this process's memory: for tests (a crash loses them).
@@ -11,6 +11,7 @@ import type { DurableStore, RunQuery, RunRecord, RunStatus, StepRecord } from '.
 export class InMemoryDurableStore implements DurableStore {
   readonly #runs = new Map<string, RunRecord>();
   readonly #steps = new Map<string, StepRecord[]>();
+  readonly #signals = new Map<string, string[]>();
 
   async createRun(run: RunRecord): Promise<{ created: boolean; run: RunRecord }> {
     const existing = this.#runs.get(run.runId);
@@ -29,22 +30,19 @@ export class InMemoryDurableStore implements DurableStore {
     const limit = query.limit ?? 100;
     const all = [...this.#runs.values()]
       .filter((r) => query.workflow === undefined || r.workflow === query.workflow)
-      .filter((r) => query.status === undefined || r.status === query.status);
+      .filter((r) => query.status === undefined || r.status === query.status)
+      .filter(
+        (r) =>
+          query.dueBy === undefined ||
+          (r.status === 'suspended' && r.wakeAt !== undefined && r.wakeAt <= query.dueBy),
+      );
     const start = query.cursor === undefined ? 0 : Number(query.cursor);
     const runs = all.slice(start, start + limit).map((r) => ({ ...r }));
     const next = start + runs.length;
     return { runs, cursor: next < all.length ? String(next) : undefined };
   }
 
-  async finishRun(
-    runId: string,
-    update: {
-      status: RunStatus;
-      output?: string | undefined;
-      error?: string | undefined;
-      updatedAt: number;
-    },
-  ): Promise<void> {
+  async finishRun(runId: string, update: RunUpdate): Promise<void> {
     const run = this.#runs.get(runId);
     if (run === undefined) return;
     this.#runs.set(runId, {
@@ -52,8 +50,23 @@ export class InMemoryDurableStore implements DurableStore {
       status: update.status,
       output: update.output,
       error: update.error,
+      waitingFor: update.waitingFor,
+      waitStartedAt: update.waitStartedAt,
+      wakeAt: update.wakeAt,
       updatedAt: update.updatedAt,
     });
+  }
+
+  async appendSignal(runId: string, name: string, payload: string, _at: number): Promise<number> {
+    const key = `${runId}\u0000${name}`;
+    const list = this.#signals.get(key) ?? [];
+    list.push(payload);
+    this.#signals.set(key, list);
+    return list.length - 1;
+  }
+
+  async getSignals(runId: string, name: string): Promise<string[]> {
+    return [...(this.#signals.get(`${runId}\u0000${name}`) ?? [])];
   }
 
   async appendStep(runId: string, step: StepRecord): Promise<void> {

@@ -1,9 +1,16 @@
-import { CorruptJournalError } from '../errors/durable-errors.js';
-import type { DurableStore, RunQuery, RunRecord, RunStatus, StepRecord } from './durable-store.js';
-
-// Runs and journals in one SQLite file through better-sqlite3 (an optional peer: loaded when a
+// Runs, journals and signals in one SQLite file through better-sqlite3 (an optional peer: loaded when a
 // store is opened). WAL journaling with synchronous=NORMAL: a commit survives the process being
 // killed (not a power cut, which would need synchronous=FULL). One statement per step record.
+// One file for the whole store: the schema, its statements and the row checks belong together.
+import { CorruptJournalError } from '../errors/durable-errors.js';
+import type {
+  DurableStore,
+  RunQuery,
+  RunRecord,
+  RunStatus,
+  RunUpdate,
+  StepRecord,
+} from './durable-store.js';
 
 /**
  * The part of a better-sqlite3 `Database` the store uses (so its types need no `@types` package).
@@ -18,6 +25,7 @@ export interface SqliteDatabase {
   readonly open: boolean;
   exec(sql: string): unknown;
   pragma(sql: string): unknown;
+  transaction<T>(fn: () => T): () => T;
   prepare(sql: string): SqliteStatement;
   close(): unknown;
 }
@@ -66,6 +74,9 @@ interface RunRow {
   context: string;
   output: string | null;
   error: string | null;
+  waiting_for: string | null;
+  wait_started_at: number | null;
+  wake_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -94,6 +105,7 @@ export class SqliteDurableStore implements DurableStore {
   readonly #owned: boolean;
   readonly #runs: string;
   readonly #steps: string;
+  readonly #signals: string;
   readonly #statements: ReturnType<SqliteDurableStore['prepare']>;
 
   private constructor(db: SqliteDatabase, owned: boolean, prefix: string) {
@@ -101,6 +113,7 @@ export class SqliteDurableStore implements DurableStore {
     this.#owned = owned;
     this.#runs = `${prefix}runs`;
     this.#steps = `${prefix}steps`;
+    this.#signals = `${prefix}signals`;
     this.#migrate();
     this.#statements = this.prepare();
   }
@@ -148,10 +161,22 @@ export class SqliteDurableStore implements DurableStore {
         context TEXT NOT NULL,
         output TEXT,
         error TEXT,
+        waiting_for TEXT,
+        wait_started_at INTEGER,
+        wake_at INTEGER,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL
       );
       CREATE INDEX IF NOT EXISTS ${this.#runs}_by_status ON ${this.#runs} (workflow, status, seq);
+      CREATE INDEX IF NOT EXISTS ${this.#runs}_by_wake ON ${this.#runs} (status, wake_at);
+      CREATE TABLE IF NOT EXISTS ${this.#signals} (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS ${this.#signals}_by_run ON ${this.#signals} (run_id, name, id);
       CREATE TABLE IF NOT EXISTS ${this.#steps} (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         run_id TEXT NOT NULL,
@@ -176,7 +201,18 @@ export class SqliteDurableStore implements DurableStore {
       ),
       getRun: db.prepare(`SELECT * FROM ${this.#runs} WHERE run_id = ?`),
       finishRun: db.prepare(
-        `UPDATE ${this.#runs} SET status = @status, output = @output, error = @error, updated_at = @updatedAt WHERE run_id = @runId`,
+        `UPDATE ${this.#runs} SET status = @status, output = @output, error = @error,
+           waiting_for = @waitingFor, wait_started_at = @waitStartedAt, wake_at = @wakeAt,
+           updated_at = @updatedAt WHERE run_id = @runId`,
+      ),
+      insertSignal: db.prepare(
+        `INSERT INTO ${this.#signals} (run_id, name, payload, at) VALUES (?, ?, ?, ?)`,
+      ),
+      countSignals: db.prepare(
+        `SELECT COUNT(*) AS n FROM ${this.#signals} WHERE run_id = ? AND name = ?`,
+      ),
+      getSignals: db.prepare(
+        `SELECT payload FROM ${this.#signals} WHERE run_id = ? AND name = ? ORDER BY id`,
       ),
       insertStep: db.prepare(
         `INSERT INTO ${this.#steps} (run_id, path, seq, status, value, started_at, ended_at)
@@ -215,6 +251,10 @@ export class SqliteDurableStore implements DurableStore {
       where.push('status = ?');
       params.push(query.status);
     }
+    if (query.dueBy !== undefined) {
+      where.push("status = 'suspended' AND wake_at IS NOT NULL AND wake_at <= ?");
+      params.push(query.dueBy);
+    }
     const rows = this.#db
       .prepare(`SELECT * FROM ${this.#runs} WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
       .all(...params, limit + 1) as RunRow[];
@@ -226,22 +266,33 @@ export class SqliteDurableStore implements DurableStore {
     };
   }
 
-  async finishRun(
-    runId: string,
-    update: {
-      status: RunStatus;
-      output?: string | undefined;
-      error?: string | undefined;
-      updatedAt: number;
-    },
-  ): Promise<void> {
+  async finishRun(runId: string, update: RunUpdate): Promise<void> {
     this.#statements.finishRun.run({
       runId,
       status: update.status,
       output: update.output ?? null,
       error: update.error ?? null,
+      waitingFor: update.waitingFor ?? null,
+      waitStartedAt: update.waitStartedAt ?? null,
+      wakeAt: update.wakeAt ?? null,
       updatedAt: update.updatedAt,
     });
+  }
+
+  async appendSignal(runId: string, name: string, payload: string, at: number): Promise<number> {
+    // One transaction: the index is the count before this signal, even with other writers.
+    const add = this.#db.transaction(() => {
+      const { n } = this.#statements.countSignals.get(runId, name) as { n: number };
+      this.#statements.insertSignal.run(runId, name, payload, at);
+      return n;
+    });
+    return add();
+  }
+
+  async getSignals(runId: string, name: string): Promise<string[]> {
+    return (this.#statements.getSignals.all(runId, name) as { payload: string }[]).map(
+      (r) => r.payload,
+    );
   }
 
   async appendStep(runId: string, step: StepRecord): Promise<void> {
@@ -298,6 +349,9 @@ function toRun(row: RunRow): RunRecord {
     context: row.context,
     output: row.output ?? undefined,
     error: row.error ?? undefined,
+    waitingFor: row.waiting_for ?? undefined,
+    waitStartedAt: row.wait_started_at ?? undefined,
+    wakeAt: row.wake_at ?? undefined,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
