@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { WorkflowContext } from '@tta/agent-context';
 import { afterAll, describe, expect, it } from 'vitest';
 import { durable, SqliteDurableStore } from '../src/durable/index.js';
 import { expenseWorkflow } from './fixtures/durable-expense.js';
@@ -47,7 +48,12 @@ describe('a durable run on SQLite survives SIGKILL', () => {
     expect((killed as { signal?: string }).signal).toBe('SIGKILL');
     const store = await SqliteDurableStore.open({ path: db });
     try {
-      const flow = durable(expenseWorkflow(effects), { name: 'expense', store });
+      // The same worker, restarted: it takes its run back without waiting for the lease.
+      const flow = durable(expenseWorkflow(effects), {
+        name: 'expense',
+        store,
+        workerId: 'expense-worker',
+      });
       expect((await flow.get(crashIn)).status).toBe('running');
       expect(await (await flow.resume(crashIn)).result()).toBe(EXPECTED);
       expect((await flow.get(crashIn)).status).toBe('completed');
@@ -58,5 +64,50 @@ describe('a durable run on SQLite survives SIGKILL', () => {
     const at = STEPS.indexOf(crashIn);
     // Steps before the crash once, the interrupted one twice (it never finished), the rest once.
     expect(ran).toEqual([...STEPS.slice(0, at + 1), ...STEPS.slice(at)]);
+  });
+});
+
+describe('two processes recovering the same runs at once', () => {
+  it('each run is driven by one of them: every step of every run ran once', async () => {
+    const db = join(dir, 'race.db');
+    const effects = join(dir, 'race.log');
+    const store = await SqliteDurableStore.open({ path: db });
+    const labelled = durable(expenseWorkflow(effects), { name: 'expense', store });
+    const runIds = Array.from({ length: 12 }, (_, i) => `race-${i}`);
+    const now = Date.now();
+    // Runs a dead worker left behind: running, lease long expired.
+    for (const runId of runIds)
+      await store.createRun({
+        runId,
+        workflow: 'expense',
+        version: '1',
+        fingerprint: labelled.fingerprint,
+        status: 'running',
+        input: '1',
+        context: JSON.stringify(WorkflowContext.create({ workflowId: runId }).toJSON()),
+        owner: 'dead-worker',
+        leaseUntil: now - 60_000,
+        fence: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+    await store.close();
+    const recoverers = ['w-1', 'w-2'].map((worker) =>
+      run(process.execPath, ['--import', 'tsx', fixture, db, effects, '--recover', worker], {
+        cwd,
+      }),
+    );
+    const outputs = (await Promise.all(recoverers)).map((r) => JSON.parse(r.stdout) as string[]);
+    expect(outputs.flat().sort()).toEqual([...runIds].sort()); // each run recovered exactly once
+    const check = await SqliteDurableStore.open({ path: db });
+    try {
+      const flow = durable(expenseWorkflow(effects), { name: 'expense', store: check });
+      for (const runId of runIds) expect((await flow.get(runId)).status).toBe('completed');
+    } finally {
+      await check.close();
+    }
+    const lines = readFileSync(effects, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(runIds.length * STEPS.length); // 0 double executions
+    expect(new Set(lines).size).toBe(lines.length);
   });
 });

@@ -32,6 +32,8 @@ import {
 } from '../src/index.js';
 import { durableStoreContract } from './contracts/durable-store.js';
 
+// One worker name for the whole file: a "new process" in these tests is this worker restarted.
+const W = { workerId: 'test-worker' };
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -155,7 +157,7 @@ describe('durable runs', () => {
   it('runs, journals every leaf step, and reports the run', async () => {
     const store = new InMemoryDurableStore();
     const { workflow, runs } = counted();
-    const flow = durable(workflow, { name: 'expense', store });
+    const flow = durable(workflow, { name: 'expense', store, ...W });
     const run = await flow.start(4, { runId: 'r-1' });
     expect(await run.result()).toBe('total 10');
     const info = await flow.get('r-1');
@@ -171,7 +173,7 @@ describe('durable runs', () => {
   it('a run id is an idempotency key: starting it again returns the run and runs nothing', async () => {
     const store = new InMemoryDurableStore();
     const { workflow, runs } = counted();
-    const flow = durable(workflow, { name: 'expense', store });
+    const flow = durable(workflow, { name: 'expense', store, ...W });
     await (await flow.start(4, { runId: 'same' })).result();
     const again = await flow.start(4, { runId: 'same' });
     expect(again.created).toBe(false);
@@ -179,7 +181,7 @@ describe('durable runs', () => {
     expect(runs).toEqual({ a: 1, b: 1, c: 1 });
     const other = durable(
       lambda((x: number) => x),
-      { name: 'other', store },
+      { name: 'other', store, ...W },
     );
     await expect(other.start(1, { runId: 'same' })).rejects.toBeInstanceOf(RunStateError);
   });
@@ -188,12 +190,12 @@ describe('durable runs', () => {
     const store = new InMemoryDurableStore();
     const first = counted();
     first.holdStep2();
-    await durable(first.workflow, { name: 'expense', store }).start(4, { runId: 'crash' });
+    await durable(first.workflow, { name: 'expense', store, ...W }).start(4, { runId: 'crash' });
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(first.runs).toEqual({ a: 1, b: 1, c: 0 }); // "dies" inside step 2
     // A new process: a new workflow instance, the same store.
     const second = counted();
-    const flow = durable(second.workflow, { name: 'expense', store });
+    const flow = durable(second.workflow, { name: 'expense', store, ...W });
     expect((await flow.get('crash')).status).toBe('running');
     expect(await (await flow.resume('crash')).result()).toBe('total 10');
     expect(second.runs).toEqual({ a: 0, b: 1, c: 1 }); // step 1 was not run again
@@ -214,7 +216,7 @@ describe('durable runs', () => {
         new RetryPrimitive(flaky, { maxRetries: 3, initialDelayMs: 0, jitter: false }),
         lambda((n: number) => n * 100),
       );
-    const flow = durable(make(), { name: 'retrying', store });
+    const flow = durable(make(), { name: 'retrying', store, ...W });
     expect(await (await flow.start(1, { runId: 'r' })).result()).toBe(200);
     expect((await flow.get('r')).steps.map((s) => s.status)).toEqual([
       'failed',
@@ -224,7 +226,7 @@ describe('durable runs', () => {
     ]);
     // Resuming the finished run runs nothing; a fresh resume of a copy of its journal neither.
     calls = 0;
-    const copy = durable(make(), { name: 'retrying', store });
+    const copy = durable(make(), { name: 'retrying', store, ...W });
     await store.finishRun('r', { status: 'running', updatedAt: Date.now() });
     expect(await (await copy.resume('r')).result()).toBe(200);
     expect(calls).toBe(0);
@@ -242,7 +244,7 @@ describe('durable runs', () => {
           return n * 2;
         }),
       ),
-      { name: 'f', store },
+      { name: 'f', store, ...W },
     );
     const run = await flow.start(1, { runId: 'fails' });
     await expect(run.result()).rejects.toThrow('downstream is down');
@@ -275,7 +277,7 @@ describe('durable runs', () => {
     const store = new InMemoryDurableStore();
     const { workflow, holdStep2 } = counted();
     holdStep2();
-    const flow = durable(workflow, { name: 'expense', store });
+    const flow = durable(workflow, { name: 'expense', store, ...W });
     const run = await flow.start(1, { runId: 'c' });
     await flow.start(2, { runId: 'd' });
     await flow.cancel('c');
@@ -304,9 +306,9 @@ describe('durable runs', () => {
         }),
       );
     const ctx = WorkflowContext.create({ workflowId: 'wf-9', baggage: { tenant: 'acme' } });
-    await durable(make(), { name: 'ctx', store }).start(1, { runId: 'k', context: ctx });
+    await durable(make(), { name: 'ctx', store, ...W }).start(1, { runId: 'k', context: ctx });
     hold = undefined;
-    await (await durable(make(), { name: 'ctx', store }).resume('k')).result();
+    await (await durable(make(), { name: 'ctx', store, ...W }).resume('k')).result();
     expect(seen).toEqual([
       ['wf-9', 'acme', ctx.traceId],
       ['wf-9', 'acme', ctx.traceId],
@@ -321,7 +323,7 @@ describe('durable runs', () => {
         { name: 'j' },
         lambda((n: number) => n),
       ),
-      { name: 'j', store },
+      { name: 'j', store, ...W },
     );
     await store.createRun({
       runId: 'bad',
@@ -363,7 +365,7 @@ describe('durable runs and workflow versions', () => {
 
   it('refuses to resume under a changed structure of the same version; the run stays as it was', async () => {
     const store = new InMemoryDurableStore();
-    await durable(v1(true), { name: 'exp', store }).start(1, { runId: 'old' });
+    await durable(v1(true), { name: 'exp', store, ...W }).start(1, { runId: 'old' });
     await new Promise((resolve) => setTimeout(resolve, 5));
     const changed = sequential(
       { name: 'exp' },
@@ -371,19 +373,21 @@ describe('durable runs and workflow versions', () => {
       lambda((n: number) => n), // a step added in the middle
       lambda((n: number) => n * 2),
     );
-    const newCode = durable(changed, { name: 'exp', store });
+    const newCode = durable(changed, { name: 'exp', store, ...W });
     const error = await newCode.resume('old').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkflowVersionMismatchError);
     expect(error).toMatchObject({ runId: 'old', runVersion: '1', version: '1' });
     const untouched = await newCode.get('old');
     expect([untouched.status, untouched.steps.length]).toEqual(['running', 1]);
     // The code it started with can still finish it.
-    expect(await (await durable(v1(false), { name: 'exp', store }).resume('old')).result()).toBe(4);
+    expect(
+      await (await durable(v1(false), { name: 'exp', store, ...W }).resume('old')).result(),
+    ).toBe(4);
   });
 
   it('a new version resumes old runs only when it declares them, and can branch on runVersion', async () => {
     const store = new InMemoryDurableStore();
-    await durable(v1(true), { name: 'exp', store }).start(1, { runId: 'v1-run' });
+    await durable(v1(true), { name: 'exp', store, ...W }).start(1, { runId: 'v1-run' });
     await new Promise((resolve) => setTimeout(resolve, 5));
     const seen: unknown[] = [];
     const v2 = sequential(
@@ -394,9 +398,9 @@ describe('durable runs and workflow versions', () => {
         return runVersion(ctx) === '1' ? n * 2 : n * 3;
       }),
     );
-    const undeclared = durable(v2, { name: 'exp', store, version: '2' });
+    const undeclared = durable(v2, { name: 'exp', store, ...W, version: '2' });
     await expect(undeclared.resume('v1-run')).rejects.toBeInstanceOf(WorkflowVersionMismatchError);
-    const declared = durable(v2, { name: 'exp', store, version: '2', resumes: ['1'] });
+    const declared = durable(v2, { name: 'exp', store, ...W, version: '2', resumes: ['1'] });
     expect(await (await declared.resume('v1-run')).result()).toBe(4);
     expect(await (await declared.start(1)).result()).toBe(6);
     expect(seen).toEqual(['1', '2']);
@@ -440,7 +444,7 @@ describe('durable runs that wait for people and time', () => {
         return `${claim.text}: paid`;
       }),
     );
-    return { flow: durable(workflow, { name: 'expense', store }), counts };
+    return { flow: durable(workflow, { name: 'expense', store, ...W }), counts };
   }
 
   it('suspends for an approval, refuses a bad payload, and a signal from another process resumes it', async () => {
@@ -498,7 +502,7 @@ describe('durable runs that wait for people and time', () => {
         }),
         waitForSignal<number, number>('bonus'),
       ),
-      { name: 'early', store },
+      { name: 'early', store, ...W },
     );
     const run = await flow.start(1, { runId: 'early' });
     await flow.signal('early', 'bonus', 7);
@@ -537,7 +541,7 @@ describe('durable runs that wait for people and time', () => {
           { name: 'timed' },
           waitForSignal<number, number>('reply', { timeoutMs: 60_000 }),
         ),
-        { name: 'timed', store },
+        { name: 'timed', store, ...W },
       );
       await (await flow.start(1, { runId: 't' })).result().catch(() => {});
       expect(await store.getRun('t')).toMatchObject({ status: 'suspended', wakeAt: 1_060_000 });
@@ -571,10 +575,10 @@ describe('durable runs that wait for people and time', () => {
             return n * 2;
           }),
         );
-      const started = await durable(make(), { name: 'nap', store }).start(3, { runId: 'n' });
+      const started = await durable(make(), { name: 'nap', store, ...W }).start(3, { runId: 'n' });
       await started.result().catch(() => {});
       expect(await store.getRun('n')).toMatchObject({ status: 'suspended', wakeAt: 5_600_000 });
-      const restarted = durable(make(), { name: 'nap', store });
+      const restarted = durable(make(), { name: 'nap', store, ...W });
       vi.setSystemTime(3_000_000);
       // Too early: suspends again, with the same wake time.
       await (await restarted.resume('n')).result().catch(() => {});
@@ -591,5 +595,67 @@ describe('durable runs that wait for people and time', () => {
   it('the waiting steps need a durable run', async () => {
     await expect(waitForSignal('x').execute(1)).rejects.toBeInstanceOf(DurableRunRequiredError);
     await expect(durableSleep(1).execute(1)).rejects.toBeInstanceOf(DurableRunRequiredError);
+  });
+});
+
+describe('durable runs under leases', () => {
+  it('a second worker cannot take a live run; after the lease expires it recovers it and the old owner is fenced out', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 10_000_000 });
+    try {
+      const store = new InMemoryDurableStore();
+      const ran: string[] = [];
+      let release: () => void = () => {};
+      const zombie = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const make = (who: string, hold: boolean) =>
+        sequential(
+          { name: 'lease' },
+          lambda((n: number) => {
+            ran.push(`${who}:1`);
+            return n;
+          }),
+          lambda(async (n: number) => {
+            ran.push(`${who}:2`);
+            if (hold) await zombie;
+            return n * 2;
+          }),
+        );
+      const a = durable(make('a', true), { name: 'lease', store, workerId: 'a', leaseMs: 60_000 });
+      const b = durable(make('b', false), { name: 'lease', store, workerId: 'b', leaseMs: 60_000 });
+      const runA = await a.start(5, { runId: 'L' });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await expect(b.resume('L')).rejects.toMatchObject({ name: 'RunStateError' });
+      expect(await b.recover()).toEqual([]); // the lease holds
+      vi.setSystemTime(10_060_001); // a stopped renewing (its process hangs)
+      const [taken] = await b.recover();
+      expect(await taken?.result()).toBe(10);
+      release(); // the old owner wakes up and tries to record its step
+      await expect(runA.result()).rejects.toMatchObject({ name: 'RunStateError' });
+      expect(ran).toEqual(['a:1', 'a:2', 'b:2']); // step 1 once; the interrupted step twice at most
+      expect((await b.get('L')).status).toBe('completed');
+      expect((await b.get('L')).steps.map((s) => s.path)).toEqual(['lease/1', 'lease/2']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a restarted worker with a stable workerId takes its runs back at once', async () => {
+    const store = new InMemoryDurableStore();
+    const never = new Promise<void>(() => {});
+    let hold = true;
+    const make = () =>
+      sequential(
+        { name: 'mine' },
+        lambda(async (n: number) => {
+          if (hold) await never;
+          return n + 1;
+        }),
+      );
+    await durable(make(), { name: 'mine', store, workerId: 'pod-7' }).start(1, { runId: 'm' });
+    hold = false;
+    const restarted = durable(make(), { name: 'mine', store, workerId: 'pod-7' });
+    const [handle] = await restarted.recover();
+    expect(await handle?.result()).toBe(2);
   });
 });

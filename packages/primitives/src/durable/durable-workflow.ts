@@ -4,6 +4,8 @@
 // entry exists answers from it without running, so execution goes straight to the first step that
 // had not finished. Composite steps are never recorded: they rerun, deciding again from the
 // recorded outputs, which is why their own logic must be deterministic (see docs/durable.md).
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { toCancellationError, WorkflowContext, waitFor } from '@tta/agent-context';
 import {
   enableStepInterceptors,
@@ -41,6 +43,15 @@ interface DriveState {
   /** Signals consumed so far per name. */
   readonly signalsTaken: Map<string, number>;
   readonly abort: AbortController;
+  /** The fencing token of this drive's claim. */
+  readonly fence: number;
+}
+
+const LEASE_LOST =
+  'this process lost its lease (another process claimed the run, or it was cancelled)';
+
+function leaseLost(runId: string): RunStateError {
+  return new RunStateError({ runId, status: 'running', reason: LEASE_LOST });
 }
 
 /**
@@ -66,6 +77,14 @@ export interface DurableOptions {
   resumes?: readonly string[] | undefined;
   /** How inputs, outputs and errors are stored. Default: `JSON_CODEC`. */
   codec?: DurableCodec | undefined;
+  /**
+   * This process's name as the owner of the runs it drives. Give a stable one (a pod name) and a
+   * restarted process takes its runs back at once in `recover()`, without waiting for their
+   * leases. Default: host name, process id and a random suffix.
+   */
+  workerId?: string | undefined;
+  /** How long a run's owner holds it without renewing (renewed every third of it). Default: 15000. */
+  leaseMs?: number | undefined;
 }
 
 /**
@@ -178,6 +197,9 @@ export class DurableWorkflow<I, O> {
   /** The structure's fingerprint, recorded with each run. */
   readonly fingerprint: string;
   readonly #resumes: ReadonlySet<string>;
+  /** The owner name this process claims runs under. */
+  readonly workerId: string;
+  readonly #leaseMs: number;
   readonly #store: DurableStore;
   readonly #codec: DurableCodec;
   // Runs this process is driving: their outcome, and how to stop them.
@@ -203,6 +225,12 @@ export class DurableWorkflow<I, O> {
       throw new TypeError('durable: resumes must be an array of versions');
     this.#resumes = new Set(options.resumes ?? []);
     this.fingerprint = structureFingerprint(workflow.describe());
+    this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    if (typeof this.workerId !== 'string' || this.workerId.length === 0)
+      throw new TypeError('durable: workerId must be a non-empty string');
+    this.#leaseMs = options.leaseMs ?? 15_000;
+    if (!(Number.isFinite(this.#leaseMs) && this.#leaseMs >= 100))
+      throw new RangeError('durable: leaseMs must be a number >= 100');
     this.#store = options.store;
     this.#codec = options.codec ?? JSON_CODEC;
   }
@@ -222,6 +250,9 @@ export class DurableWorkflow<I, O> {
       status: 'running',
       input: this.#encode(input, 'input'),
       context: JSON.stringify(context.toJSON()),
+      owner: this.workerId,
+      leaseUntil: now + this.#leaseMs,
+      fence: 1,
       createdAt: now,
       updatedAt: now,
     };
@@ -233,7 +264,7 @@ export class DurableWorkflow<I, O> {
         reason: `the id belongs to a run of ${run.workflow}`,
       });
     if (!created) return this.#handle(run, false);
-    return this.#drive(run, input, context);
+    return this.#drive(run, input, context, 1);
   }
 
   /** Runs an unfinished run again in this process; completed steps answer from the journal. */
@@ -254,9 +285,26 @@ export class DurableWorkflow<I, O> {
         { cause: error },
       );
     }
-    if (run.status !== 'running')
+    // A failed run goes back to running (unowned) so it can be claimed like any other.
+    if (run.status === 'failed')
       await this.#store.finishRun(runId, { status: 'running', updatedAt: Date.now() });
-    return this.#drive(run, input, context);
+    const fence = await this.#store.claimRun(runId, {
+      owner: this.workerId,
+      now: Date.now(),
+      leaseMs: this.#leaseMs,
+    });
+    if (fence === undefined) {
+      const latest = await this.#run(runId);
+      throw new RunStateError({
+        runId,
+        status: latest.status,
+        reason:
+          latest.owner === undefined
+            ? 'it cannot be resumed in this state'
+            : `${latest.owner} holds it (lease until ${new Date(latest.leaseUntil ?? 0).toISOString()})`,
+      });
+    }
+    return this.#drive(run, input, context, fence);
   }
 
   /** The run's status, input, output or error, and its journaled steps. */
@@ -344,6 +392,36 @@ export class DurableWorkflow<I, O> {
     return waiting ? this.resume(runId) : this.#handle(latest, false);
   }
 
+  /**
+   * Takes over the runs that need a process: running runs whose owner stopped renewing its lease
+   * (it crashed, or was deployed away), runs this worker owned before it restarted (with a stable
+   * `workerId`), and suspended runs whose timer is due. Each is claimed atomically, so several
+   * processes may call this at once: every run is driven by one of them. Call it at start-up and
+   * then periodically.
+   */
+  async recover(now = Date.now()): Promise<RunHandle<O>[]> {
+    const ids = new Set<string>();
+    for (const query of [{ staleBy: now }, { owner: this.workerId, status: 'running' as const }]) {
+      let cursor: string | undefined;
+      do {
+        const page = await this.#store.listRuns({
+          ...query,
+          workflow: this.name,
+          cursor,
+          limit: 100,
+        });
+        for (const run of page.runs) if (!this.#active.has(run.runId)) ids.add(run.runId);
+        cursor = page.cursor;
+      } while (cursor !== undefined);
+    }
+    const handles: RunHandle<O>[] = [];
+    for (const runId of ids) {
+      const handle = await this.resume(runId).catch(() => undefined);
+      if (handle !== undefined) handles.push(handle);
+    }
+    return [...handles, ...(await this.resumeDue(now))];
+  }
+
   /** Resumes the suspended runs whose timer (a timeout, a durable sleep) is due. Call it periodically. */
   async resumeDue(now = Date.now()): Promise<RunHandle<O>[]> {
     const handles: RunHandle<O>[] = [];
@@ -355,7 +433,11 @@ export class DurableWorkflow<I, O> {
         cursor,
         limit: 100,
       });
-      for (const run of page.runs) handles.push(await this.resume(run.runId));
+      for (const run of page.runs) {
+        // Another process may claim it first: that is fine, it runs there.
+        const handle = await this.resume(run.runId).catch(() => undefined);
+        if (handle !== undefined) handles.push(handle);
+      }
       cursor = page.cursor;
     } while (cursor !== undefined);
     return handles;
@@ -439,7 +521,12 @@ export class DurableWorkflow<I, O> {
     };
   }
 
-  async #drive(run: RunRecord, input: I, context: WorkflowContext): Promise<RunHandle<O>> {
+  async #drive(
+    run: RunRecord,
+    input: I,
+    context: WorkflowContext,
+    fence: number,
+  ): Promise<RunHandle<O>> {
     const { runId } = run;
     const journal = new Map<string, StepRecord>();
     for (const step of await this.#store.getSteps(runId))
@@ -448,7 +535,22 @@ export class DurableWorkflow<I, O> {
     const runContext = context.child({ signal: abort.signal }).withValue(RUN_VERSION, run.version);
     const counters = new Map<string, number>();
     const signalsTaken = new Map<string, number>();
-    const state: DriveState = { run, journal, counters, signalsTaken, abort };
+    const state: DriveState = { run, journal, counters, signalsTaken, abort, fence };
+    // The lease: renewed while the run is driven here; lost, the run stops at once.
+    const heartbeat = setInterval(
+      () => {
+        this.#store
+          .renewLease(runId, this.workerId, fence, Date.now() + this.#leaseMs)
+          .then((held) => {
+            if (!held) abort.abort(leaseLost(runId));
+          })
+          .catch(() => {
+            // A store that is briefly unreachable: the next beat tries again.
+          });
+      },
+      Math.max(50, Math.floor(this.#leaseMs / 3)),
+    );
+    heartbeat.unref?.();
     const interceptor: StepInterceptor = (info, runStep) =>
       this.#step(state, info.primitive, info.context, runStep);
     const release = enableStepInterceptors();
@@ -463,23 +565,28 @@ export class DurableWorkflow<I, O> {
           ),
           signal: abort.signal,
         });
-        await this.#store.finishRun(runId, {
-          status: 'completed',
-          output: this.#encode(output, 'output'),
-          updatedAt: Date.now(),
-        });
+        const stored = await this.#store.finishRun(
+          runId,
+          { status: 'completed', output: this.#encode(output, 'output'), updatedAt: Date.now() },
+          fence,
+        );
+        if (!stored) throw leaseLost(runId);
         return output;
       } catch (error) {
         const reason: unknown = abort.signal.reason;
         if (reason instanceof SuspendRun) {
           // Waiting for a signal or a time: stored, and nothing of the run stays in memory.
-          await this.#store.finishRun(runId, {
-            status: 'suspended',
-            waitingFor: reason.waitingFor,
-            waitStartedAt: reason.waitStartedAt,
-            wakeAt: reason.wakeAt,
-            updatedAt: Date.now(),
-          });
+          await this.#store.finishRun(
+            runId,
+            {
+              status: 'suspended',
+              waitingFor: reason.waitingFor,
+              waitStartedAt: reason.waitStartedAt,
+              wakeAt: reason.wakeAt,
+              updatedAt: Date.now(),
+            },
+            fence,
+          );
           // A signal that arrived while this run was on its way to suspending (from a process
           // that saw it running) would otherwise wait for nothing: look once more.
           if (reason.signal !== undefined) {
@@ -492,14 +599,21 @@ export class DurableWorkflow<I, O> {
             reason: `waiting (${reason.waitingFor})`,
           });
         }
+        // Fenced out (lease lost, or cancelled elsewhere): the run is someone else's now.
+        if (reason instanceof RunStateError && reason.reason === LEASE_LOST) throw reason;
         const cancelled = abort.signal.aborted;
-        await this.#store.finishRun(runId, {
-          status: cancelled ? 'cancelled' : 'failed',
-          error: this.#encodeError(error),
-          updatedAt: Date.now(),
-        });
+        await this.#store.finishRun(
+          runId,
+          {
+            status: cancelled ? 'cancelled' : 'failed',
+            error: this.#encodeError(error),
+            updatedAt: Date.now(),
+          },
+          fence,
+        );
         throw error;
       } finally {
+        clearInterval(heartbeat);
         release();
         runContext.dispose();
         this.#active.delete(runId);
@@ -529,7 +643,14 @@ export class DurableWorkflow<I, O> {
     runStep: (context?: WorkflowContext) => Promise<unknown>,
   ): Promise<unknown> {
     if (primitive.isLeaf !== true || primitive.path === undefined) return runStep();
-    const { run, journal, counters, signalsTaken, abort } = state;
+    const { run, journal, counters, signalsTaken, abort, fence } = state;
+    const record = async (step: StepRecord) => {
+      if (!(await this.#store.appendStep(run.runId, step, fence))) {
+        const lost = leaseLost(run.runId);
+        abort.abort(lost);
+        throw lost;
+      }
+    };
     const path = primitive.path;
     const seq = counters.get(path) ?? 0;
     counters.set(path, seq + 1);
@@ -571,7 +692,7 @@ export class DurableWorkflow<I, O> {
         abort.abort(error);
         throw toCancellationError(error);
       }
-      await this.#store.appendStep(run.runId, {
+      await record({
         path,
         seq,
         status: 'failed',
@@ -581,7 +702,7 @@ export class DurableWorkflow<I, O> {
       });
       throw error;
     }
-    await this.#store.appendStep(run.runId, {
+    await record({
       path,
       seq,
       status: 'completed',

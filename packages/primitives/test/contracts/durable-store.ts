@@ -14,6 +14,7 @@ const run = (runId: string, over: Partial<RunRecord> = {}): RunRecord => ({
   version: '1',
   fingerprint: 'f1',
   status: 'running',
+  fence: 0,
   input: '"in"',
   context: '{}',
   createdAt: 1000,
@@ -120,6 +121,48 @@ export function durableStoreContract(name: string, make: () => Promise<DurableSt
       const resumed = await env.b.getRun('w1');
       expect(resumed?.waitingFor).toBeUndefined();
       expect(resumed?.wakeAt).toBeUndefined();
+    });
+
+    it('leases: one owner at a time, taken over after expiry, writes fenced by the latest claim', async () => {
+      await env.a.createRun(run('l1'));
+      const first = await env.a.claimRun('l1', { owner: 'w1', now: 1000, leaseMs: 500 });
+      expect(first).toBe(1);
+      expect(await env.b.claimRun('l1', { owner: 'w2', now: 1200, leaseMs: 500 })).toBeUndefined();
+      expect(await env.a.claimRun('l1', { owner: 'w1', now: 1200, leaseMs: 500 })).toBe(2); // its own
+      expect(await env.a.renewLease('l1', 'w1', 2, 2000)).toBe(true);
+      expect(await env.b.claimRun('l1', { owner: 'w2', now: 1900, leaseMs: 500 })).toBeUndefined();
+      const taken = await env.b.claimRun('l1', { owner: 'w2', now: 2001, leaseMs: 500 });
+      expect(taken).toBe(3);
+      expect(await env.a.renewLease('l1', 'w1', 2, 3000)).toBe(false);
+      const step = {
+        path: 'wf/1',
+        seq: 0,
+        status: 'completed' as const,
+        value: '1',
+        startedAt: 1,
+        endedAt: 2,
+      };
+      expect(await env.a.appendStep('l1', step, 2)).toBe(false); // the old owner is fenced out
+      expect(await env.a.getSteps('l1')).toEqual([]);
+      expect(await env.b.appendStep('l1', step, 3)).toBe(true);
+      expect(
+        await env.a.finishRun('l1', { status: 'completed', output: '1', updatedAt: 5 }, 2),
+      ).toBe(false);
+      expect(
+        await env.b.finishRun('l1', { status: 'completed', output: '1', updatedAt: 5 }, 3),
+      ).toBe(true);
+      expect(await env.a.getRun('l1')).toMatchObject({ status: 'completed', owner: undefined });
+      expect(await env.a.claimRun('l1', { owner: 'w1', now: 9999, leaseMs: 500 })).toBeUndefined(); // ended
+    });
+
+    it('lists running runs whose lease expired, and a worker’s own runs', async () => {
+      await env.a.createRun(run('o1', { owner: 'dead', leaseUntil: 100, fence: 1 }));
+      await env.a.createRun(run('o2', { owner: 'alive', leaseUntil: 10_000, fence: 1 }));
+      await env.a.createRun(run('o3'));
+      const stale = await env.b.listRuns({ workflow: 'wf', staleBy: 500 });
+      expect(stale.runs.map((r) => r.runId).sort()).toEqual(['o1', 'o3']);
+      const own = await env.b.listRuns({ workflow: 'wf', owner: 'alive' });
+      expect(own.runs.map((r) => r.runId)).toEqual(['o2']);
     });
   });
 }

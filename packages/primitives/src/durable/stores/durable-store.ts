@@ -38,6 +38,12 @@ export interface RunRecord {
   readonly waitStartedAt?: number | undefined;
   /** While suspended: when the run is due to resume on its own (a timeout or a sleep). */
   readonly wakeAt?: number | undefined;
+  /** The process driving the run (its `workerId`), while one does. */
+  readonly owner?: string | undefined;
+  /** Until when the owner's lease holds (epoch ms); past it, another process may claim the run. */
+  readonly leaseUntil?: number | undefined;
+  /** The fencing token: raised by every claim; writes that carry an older one are refused. */
+  readonly fence?: number | undefined;
   /** Epoch ms. */
   readonly createdAt: number;
   readonly updatedAt: number;
@@ -80,6 +86,24 @@ export interface RunQuery {
   readonly cursor?: string | undefined;
   /** Only suspended runs due to wake by this time (epoch ms). */
   readonly dueBy?: number | undefined;
+  /** Only running runs whose lease expired by this time (or that have no owner). */
+  readonly staleBy?: number | undefined;
+  /** Only runs owned by this worker. */
+  readonly owner?: string | undefined;
+}
+
+/**
+ * A claim on a run: who, until when.
+ *
+ * @example
+ * ```ts
+ * const fence = await store.claimRun(runId, { owner: 'worker-1', now: Date.now(), leaseMs: 15_000 });
+ * ```
+ */
+export interface RunClaim {
+  readonly owner: string;
+  readonly now: number;
+  readonly leaseMs: number;
 }
 
 /**
@@ -115,13 +139,26 @@ export interface DurableStore {
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Runs, oldest first, a page at a time. */
   listRuns(query: RunQuery): Promise<{ runs: RunRecord[]; cursor: string | undefined }>;
-  /** Sets a run's status and what goes with it (output, error, or what it waits for). */
-  finishRun(runId: string, update: RunUpdate): Promise<void>;
+  /**
+   * Sets a run's status and what goes with it (output, error, or what it waits for), drops its
+   * owner and raises its fencing token (whoever was driving it is fenced out). With a `fence`,
+   * only if the run's token is still that one (returns false if not).
+   */
+  finishRun(runId: string, update: RunUpdate, fence?: number): Promise<boolean>;
+  /**
+   * Atomically takes a running or suspended run for `owner` when nobody holds it, its lease
+   * expired, or `owner` already holds it: sets it running, leased until `now + leaseMs`, with a
+   * new fencing token, which it returns (undefined when the run was not claimed).
+   */
+  claimRun(runId: string, claim: RunClaim): Promise<number | undefined>;
+  /** Extends the lease while `owner` still holds the run with `fence`; false when it lost it. */
+  renewLease(runId: string, owner: string, fence: number, until: number): Promise<boolean>;
   /**
    * Records a step. A second record for the same (run, path, seq) is ignored: the first one wins
    * (a step that ran twice because of a crash between running and recording is recorded once).
+   * With a `fence`, only while the run's token is that one: returns false when it was refused.
    */
-  appendStep(runId: string, step: StepRecord): Promise<void>;
+  appendStep(runId: string, step: StepRecord, fence?: number): Promise<boolean>;
   /** The journal of a run, in the order it was written. */
   getSteps(runId: string): Promise<StepRecord[]>;
   /** Delivers a signal to a run (kept in arrival order per name); returns its index. */

@@ -5,6 +5,7 @@
 import { CorruptJournalError } from '../errors/durable-errors.js';
 import type {
   DurableStore,
+  RunClaim,
   RunQuery,
   RunRecord,
   RunStatus,
@@ -77,6 +78,9 @@ interface RunRow {
   waiting_for: string | null;
   wait_started_at: number | null;
   wake_at: number | null;
+  owner: string | null;
+  lease_until: number | null;
+  fence: number;
   created_at: number;
   updated_at: number;
 }
@@ -164,6 +168,9 @@ export class SqliteDurableStore implements DurableStore {
         waiting_for TEXT,
         wait_started_at INTEGER,
         wake_at INTEGER,
+        owner TEXT,
+        lease_until INTEGER,
+        fence INTEGER NOT NULL DEFAULT 0,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL
       );
@@ -195,16 +202,27 @@ export class SqliteDurableStore implements DurableStore {
     const db = this.#db;
     return {
       insertRun: db.prepare(
-        `INSERT INTO ${this.#runs} (run_id, workflow, version, fingerprint, status, input, context, output, error, created_at, updated_at)
-         VALUES (@runId, @workflow, @version, @fingerprint, @status, @input, @context, @output, @error, @createdAt, @updatedAt)
+        `INSERT INTO ${this.#runs} (run_id, workflow, version, fingerprint, status, input, context, output, error, owner, lease_until, fence, created_at, updated_at)
+         VALUES (@runId, @workflow, @version, @fingerprint, @status, @input, @context, @output, @error, @owner, @leaseUntil, @fence, @createdAt, @updatedAt)
          ON CONFLICT (run_id) DO NOTHING`,
       ),
       getRun: db.prepare(`SELECT * FROM ${this.#runs} WHERE run_id = ?`),
       finishRun: db.prepare(
         `UPDATE ${this.#runs} SET status = @status, output = @output, error = @error,
            waiting_for = @waitingFor, wait_started_at = @waitStartedAt, wake_at = @wakeAt,
-           updated_at = @updatedAt WHERE run_id = @runId`,
+           owner = NULL, lease_until = NULL, fence = fence + 1, updated_at = @updatedAt
+         WHERE run_id = @runId AND (@fence IS NULL OR fence = @fence)`,
       ),
+      claimRun: db.prepare(
+        `UPDATE ${this.#runs} SET status = 'running', owner = @owner, lease_until = @until, fence = fence + 1
+         WHERE run_id = @runId AND status IN ('running', 'suspended')
+           AND (owner IS NULL OR owner = @owner OR lease_until < @now)
+         RETURNING fence`,
+      ),
+      renewLease: db.prepare(
+        `UPDATE ${this.#runs} SET lease_until = ? WHERE run_id = ? AND owner = ? AND fence = ?`,
+      ),
+      fenceOf: db.prepare(`SELECT fence FROM ${this.#runs} WHERE run_id = ?`),
       insertSignal: db.prepare(
         `INSERT INTO ${this.#signals} (run_id, name, payload, at) VALUES (?, ?, ?, ?)`,
       ),
@@ -226,11 +244,22 @@ export class SqliteDurableStore implements DurableStore {
 
   async createRun(run: RunRecord): Promise<{ created: boolean; run: RunRecord }> {
     const info = this.#statements.insertRun.run({
-      ...run,
+      runId: run.runId,
+      workflow: run.workflow,
+      version: run.version,
+      fingerprint: run.fingerprint,
+      status: run.status,
+      input: run.input,
+      context: run.context,
       output: run.output ?? null,
       error: run.error ?? null,
+      owner: run.owner ?? null,
+      leaseUntil: run.leaseUntil ?? null,
+      fence: run.fence ?? 0,
+      createdAt: run.createdAt,
+      updatedAt: run.updatedAt,
     });
-    if (info.changes === 1) return { created: true, run: { ...run } };
+    if (info.changes === 1) return { created: true, run: { ...run, fence: run.fence ?? 0 } };
     return { created: false, run: (await this.getRun(run.runId)) as RunRecord };
   }
 
@@ -251,6 +280,14 @@ export class SqliteDurableStore implements DurableStore {
       where.push('status = ?');
       params.push(query.status);
     }
+    if (query.staleBy !== undefined) {
+      where.push("status = 'running' AND (owner IS NULL OR lease_until < ?)");
+      params.push(query.staleBy);
+    }
+    if (query.owner !== undefined) {
+      where.push('owner = ?');
+      params.push(query.owner);
+    }
     if (query.dueBy !== undefined) {
       where.push("status = 'suspended' AND wake_at IS NOT NULL AND wake_at <= ?");
       params.push(query.dueBy);
@@ -266,8 +303,9 @@ export class SqliteDurableStore implements DurableStore {
     };
   }
 
-  async finishRun(runId: string, update: RunUpdate): Promise<void> {
-    this.#statements.finishRun.run({
+  async finishRun(runId: string, update: RunUpdate, fence?: number): Promise<boolean> {
+    const info = this.#statements.finishRun.run({
+      fence: fence ?? null,
       runId,
       status: update.status,
       output: update.output ?? null,
@@ -277,6 +315,21 @@ export class SqliteDurableStore implements DurableStore {
       wakeAt: update.wakeAt ?? null,
       updatedAt: update.updatedAt,
     });
+    return info.changes === 1;
+  }
+
+  async claimRun(runId: string, claim: RunClaim): Promise<number | undefined> {
+    const row = this.#statements.claimRun.get({
+      runId,
+      owner: claim.owner,
+      now: claim.now,
+      until: claim.now + claim.leaseMs,
+    }) as { fence: number } | undefined;
+    return row?.fence;
+  }
+
+  async renewLease(runId: string, owner: string, fence: number, until: number): Promise<boolean> {
+    return this.#statements.renewLease.run(until, runId, owner, fence).changes === 1;
   }
 
   async appendSignal(runId: string, name: string, payload: string, at: number): Promise<number> {
@@ -295,16 +348,24 @@ export class SqliteDurableStore implements DurableStore {
     );
   }
 
-  async appendStep(runId: string, step: StepRecord): Promise<void> {
-    this.#statements.insertStep.run(
-      runId,
-      step.path,
-      step.seq,
-      step.status,
-      step.value,
-      step.startedAt,
-      step.endedAt,
-    );
+  async appendStep(runId: string, step: StepRecord, fence?: number): Promise<boolean> {
+    // Check and write in one transaction: no claim can slip between them.
+    return this.#db.transaction(() => {
+      if (fence !== undefined) {
+        const row = this.#statements.fenceOf.get(runId) as { fence: number } | undefined;
+        if (row?.fence !== fence) return false;
+      }
+      this.#statements.insertStep.run(
+        runId,
+        step.path,
+        step.seq,
+        step.status,
+        step.value,
+        step.startedAt,
+        step.endedAt,
+      );
+      return true;
+    })();
   }
 
   async getSteps(runId: string): Promise<StepRecord[]> {
@@ -352,6 +413,9 @@ function toRun(row: RunRow): RunRecord {
     waitingFor: row.waiting_for ?? undefined,
     waitStartedAt: row.wait_started_at ?? undefined,
     wakeAt: row.wake_at ?? undefined,
+    owner: row.owner ?? undefined,
+    leaseUntil: row.lease_until ?? undefined,
+    fence: row.fence,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
