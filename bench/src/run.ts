@@ -1,4 +1,5 @@
 import { coreScenarios } from './core.bench.js';
+import { durableCost } from './durable.bench.js';
 import { formatResults, runScenario, type ScenarioResult } from './harness.js';
 import { observabilityScenarios } from './observability.bench.js';
 import { performanceScenarios, singleFlight } from './performance.bench.js';
@@ -42,3 +43,4 @@ if (observed.length > 0) {
 }
 if (matches('single-flight')) console.log(`\n${await singleFlight()}`);
 if (matches('Redis')) console.log(`\n${await redisRoundTrips()}`);
+if (matches('Durable')) console.log(`\n${await durableCost()}`);

@@ -659,3 +659,42 @@ describe('durable runs under leases', () => {
     expect(await handle?.result()).toBe(2);
   });
 });
+
+describe('durable run housekeeping', () => {
+  it('prune deletes ended runs older than the retention, never unfinished ones', async () => {
+    const store = new InMemoryDurableStore();
+    const flow = durable(
+      sequential(
+        { name: 'p' },
+        lambda((n: number) => n),
+      ),
+      { name: 'p', store, ...W },
+    );
+    await (await flow.start(1, { runId: 'old' })).result();
+    await (await flow.start(2, { runId: 'new' })).result();
+    await store.finishRun('old', {
+      status: 'completed',
+      output: '1',
+      updatedAt: Date.now() - 10 * 86_400_000,
+    });
+    expect(await flow.prune(7 * 86_400_000)).toBe(1);
+    await expect(flow.get('old')).rejects.toBeInstanceOf(RunNotFoundError);
+    expect((await flow.get('new')).status).toBe('completed');
+    await expect(flow.prune(-1)).rejects.toThrow(RangeError);
+  });
+
+  it('a value over maxValueBytes fails the step that produced it, naming it', async () => {
+    const flow = durable(
+      sequential(
+        { name: 'big' },
+        lambda((n: number) => 'x'.repeat(n)),
+      ),
+      { name: 'big', store: new InMemoryDurableStore(), ...W, maxValueBytes: 1000 },
+    );
+    expect(await (await flow.start(10)).result()).toBe('x'.repeat(10));
+    const error = await (await flow.start(5000)).result().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DurableValueError);
+    expect(error).toMatchObject({ step: 'big/1' });
+    expect((error as DurableValueError).reason).toMatch(/over maxValueBytes \(1000\)/);
+  });
+});

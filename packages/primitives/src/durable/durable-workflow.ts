@@ -85,6 +85,11 @@ export interface DurableOptions {
   workerId?: string | undefined;
   /** How long a run's owner holds it without renewing (renewed every third of it). Default: 15000. */
   leaseMs?: number | undefined;
+  /**
+   * The largest stored value (an input, a step's output, a signal), in bytes of encoded text;
+   * larger ones fail with `DurableValueError` at the step that produced them. Default: 1048576.
+   */
+  maxValueBytes?: number | undefined;
 }
 
 /**
@@ -200,6 +205,7 @@ export class DurableWorkflow<I, O> {
   /** The owner name this process claims runs under. */
   readonly workerId: string;
   readonly #leaseMs: number;
+  readonly #maxValueBytes: number;
   readonly #store: DurableStore;
   readonly #codec: DurableCodec;
   // Runs this process is driving: their outcome, and how to stop them.
@@ -228,6 +234,9 @@ export class DurableWorkflow<I, O> {
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     if (typeof this.workerId !== 'string' || this.workerId.length === 0)
       throw new TypeError('durable: workerId must be a non-empty string');
+    this.#maxValueBytes = options.maxValueBytes ?? 1_048_576;
+    if (!(Number.isInteger(this.#maxValueBytes) && this.#maxValueBytes > 0))
+      throw new RangeError('durable: maxValueBytes must be an integer > 0');
     this.#leaseMs = options.leaseMs ?? 15_000;
     if (!(Number.isFinite(this.#leaseMs) && this.#leaseMs >= 100))
       throw new RangeError('durable: leaseMs must be a number >= 100');
@@ -452,6 +461,17 @@ export class DurableWorkflow<I, O> {
     };
     visit(this.workflow as WorkflowPrimitive<unknown, unknown>);
     return found;
+  }
+
+  /**
+   * Deletes this workflow's runs that ended (completed, failed or cancelled) more than
+   * `olderThanMs` ago, with their journals and signals. Returns how many. Unfinished runs are
+   * never deleted.
+   */
+  async prune(olderThanMs: number, now = Date.now()): Promise<number> {
+    if (!(Number.isFinite(olderThanMs) && olderThanMs >= 0))
+      throw new RangeError('DurableWorkflow.prune: olderThanMs must be a number >= 0');
+    return this.#store.deleteRuns(this.name, now - olderThanMs);
   }
 
   /** Marks the run cancelled; if this process is running it, its steps are aborted. */
@@ -715,14 +735,22 @@ export class DurableWorkflow<I, O> {
   }
 
   #encode(value: unknown, step: string): string {
+    let text: string;
     try {
-      return this.#codec.encode(value);
+      text = this.#codec.encode(value);
     } catch (error) {
       throw new DurableValueError(
         { step, reason: error instanceof Error ? error.message : String(error) },
         { cause: error },
       );
     }
+    const bytes = Buffer.byteLength(text);
+    if (bytes > this.#maxValueBytes)
+      throw new DurableValueError({
+        step,
+        reason: `it is ${bytes} bytes encoded, over maxValueBytes (${this.#maxValueBytes})`,
+      });
+    return text;
   }
 
   /** An error as stored; one the codec cannot store keeps at least its name and message. */

@@ -164,5 +164,33 @@ export function durableStoreContract(name: string, make: () => Promise<DurableSt
       const own = await env.b.listRuns({ workflow: 'wf', owner: 'alive' });
       expect(own.runs.map((r) => r.runId)).toEqual(['o2']);
     });
+
+    it('deletes the runs of a workflow that ended before a time, with their journals and signals', async () => {
+      const step = {
+        path: 'wf/1',
+        seq: 0,
+        status: 'completed' as const,
+        value: '1',
+        startedAt: 1,
+        endedAt: 2,
+      };
+      for (const id of ['d1', 'd2', 'd3', 'd4']) {
+        await env.a.createRun(run(id));
+        await env.a.appendStep(id, step);
+        await env.a.appendSignal(id, 'x', '1', 1);
+      }
+      await env.a.createRun(run('d5', { workflow: 'other' }));
+      await env.a.finishRun('d1', { status: 'completed', output: '1', updatedAt: 100 });
+      await env.a.finishRun('d2', { status: 'failed', error: '1', updatedAt: 100 });
+      await env.a.finishRun('d3', { status: 'completed', output: '1', updatedAt: 900 });
+      await env.a.finishRun('d5', { status: 'completed', output: '1', updatedAt: 100 });
+      expect(await env.b.deleteRuns('wf', 500)).toBe(2);
+      expect(await env.a.getRun('d1')).toBeUndefined();
+      expect(await env.a.getSteps('d1')).toEqual([]);
+      expect(await env.a.getSignals('d2', 'x')).toEqual([]);
+      expect(await env.a.getRun('d3')).toBeDefined(); // ended later
+      expect(await env.a.getRun('d4')).toBeDefined(); // still running
+      expect(await env.a.getRun('d5')).toBeDefined(); // another workflow
+    });
   });
 }

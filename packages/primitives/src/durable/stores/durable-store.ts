@@ -165,4 +165,9 @@ export interface DurableStore {
   appendSignal(runId: string, name: string, payload: string, at: number): Promise<number>;
   /** The signals of one name delivered to a run, oldest first. */
   getSignals(runId: string, name: string): Promise<string[]>;
+  /**
+   * Deletes runs of `workflow` that ended (completed, failed, cancelled) before `endedBefore`,
+   * with their journals and signals; returns how many.
+   */
+  deleteRuns(workflow: string, endedBefore: number): Promise<number>;
 }

@@ -110,6 +110,21 @@ export class InMemoryDurableStore implements DurableStore {
     return list.length - 1;
   }
 
+  async deleteRuns(workflow: string, endedBefore: number): Promise<number> {
+    let deleted = 0;
+    for (const [runId, run] of this.#runs) {
+      const ended =
+        run.status === 'completed' || run.status === 'failed' || run.status === 'cancelled';
+      if (run.workflow !== workflow || !ended || run.updatedAt >= endedBefore) continue;
+      this.#runs.delete(runId);
+      this.#steps.delete(runId);
+      for (const key of this.#signals.keys())
+        if (key.startsWith(`${runId}\u0000`)) this.#signals.delete(key);
+      deleted++;
+    }
+    return deleted;
+  }
+
   async getSignals(runId: string, name: string): Promise<string[]> {
     return [...(this.#signals.get(`${runId}\u0000${name}`) ?? [])];
   }

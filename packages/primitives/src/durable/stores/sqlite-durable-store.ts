@@ -184,6 +184,7 @@ export class SqliteDurableStore implements DurableStore {
         at INTEGER NOT NULL
       );
       CREATE INDEX IF NOT EXISTS ${this.#signals}_by_run ON ${this.#signals} (run_id, name, id);
+      CREATE INDEX IF NOT EXISTS ${this.#runs}_by_end ON ${this.#runs} (workflow, status, updated_at);
       CREATE TABLE IF NOT EXISTS ${this.#steps} (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         run_id TEXT NOT NULL,
@@ -340,6 +341,21 @@ export class SqliteDurableStore implements DurableStore {
       return n;
     });
     return add();
+  }
+
+  async deleteRuns(workflow: string, endedBefore: number): Promise<number> {
+    const runs = this.#runs;
+    const ended = `workflow = ? AND status IN ('completed', 'failed', 'cancelled') AND updated_at < ?`;
+    return this.#db.transaction(() => {
+      for (const table of [this.#steps, this.#signals])
+        this.#db
+          .prepare(
+            `DELETE FROM ${table} WHERE run_id IN (SELECT run_id FROM ${runs} WHERE ${ended})`,
+          )
+          .run(workflow, endedBefore);
+      return this.#db.prepare(`DELETE FROM ${runs} WHERE ${ended}`).run(workflow, endedBefore)
+        .changes;
+    })();
   }
 
   async getSignals(runId: string, name: string): Promise<string[]> {
