@@ -52,6 +52,9 @@ export const ATTR = {
   sagaStatus: 'tta.saga.status',
   rejectionReason: 'tta.rejection.reason',
   storeOperation: 'tta.store.operation',
+  durableReplayed: 'tta.durable.replayed',
+  durableRunId: 'tta.durable.run_id',
+  durableStatus: 'tta.durable.status',
 } as const;
 
 /**
@@ -72,6 +75,7 @@ export const EVENT = {
   cacheError: 'tta.cache_error',
   storeError: 'tta.store_error',
   evaluationResult: 'gen_ai.evaluation.result',
+  durableRun: 'tta.durable.run',
 } as const;
 
 /**

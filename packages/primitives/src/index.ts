@@ -65,6 +65,8 @@ export type {
   CircuitState,
   CircuitStateChangeEvent,
   CompensationEvent,
+  DurableRunEvent,
+  DurableStepEvent,
   FallbackEvent,
   LlmCallEvent,
   PrimitiveEvent,
@@ -81,6 +83,7 @@ export type {
 } from './hooks/events.js';
 export type { ExecutionInfo, PrimitiveHooks, RegisterHooksOptions } from './hooks/hooks.js';
 export { registerHooks } from './hooks/registry.js';
+export { reportDurable } from './hooks/report-durable.js';
 export { type LlmCallReport, reportLlmCall } from './hooks/report-llm-call.js';
 export {
   enableStepInterceptors,

@@ -162,6 +162,7 @@ describe('durable runs', () => {
     expect(await run.result()).toBe('total 10');
     const info = await flow.get('r-1');
     expect(info).toMatchObject({ status: 'completed', input: 4, output: 'total 10', version: '1' });
+    expect(info.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(info.steps.map((s) => [s.path, s.seq, s.status])).toEqual([
       ['expense/1', 0, 'completed'],
       ['expense/2', 0, 'completed'],

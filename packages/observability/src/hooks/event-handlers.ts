@@ -90,4 +90,21 @@ export const EVENT_HANDLERS: Handlers = {
     });
   },
   'llm-call': (e, { t, span, state }) => recordLlmCall(t, e, state, span),
+  // Durable runs: a replayed step's span says it did not run; journal writes and run transitions
+  // are measured.
+  'durable-step': (e, { t, span }) => {
+    if (e.status === 'replayed') {
+      span?.setAttribute(ATTR.durableReplayed, true);
+      t.metrics.add('durableStepsReplayed', 1, { workflow: e.workflow });
+    } else if (e.writeMs !== undefined) {
+      t.metrics.record('durableJournalWrite', e.writeMs / 1000, { workflow: e.workflow });
+    }
+  },
+  'durable-run': (e, { t, span }) => {
+    t.metrics.add('durableRuns', 1, { workflow: e.workflow, status: e.status });
+    span?.addEvent(EVENT.durableRun, {
+      [ATTR.durableRunId]: e.runId,
+      [ATTR.durableStatus]: e.status,
+    });
+  },
 };

@@ -115,6 +115,25 @@ export const METRICS = {
     buckets: TOKEN_BUCKETS,
     unit: '{token}',
   },
+  durableRuns: counter(
+    'tta_durable_runs',
+    'Durable run transitions in this process (started, resumed, completed, failed, cancelled, suspended)',
+    ['workflow', 'status'],
+  ),
+  durableStepsReplayed: counter(
+    'tta_durable_steps_replayed',
+    'Durable steps answered from the journal instead of running',
+    ['workflow'],
+  ),
+  durableJournalWrite: {
+    prometheus: 'tta_durable_journal_write_seconds',
+    otel: 'tta_durable_journal_write_seconds',
+    kind: 'histogram',
+    help: 'Time to record a completed durable step in its store, in seconds',
+    labels: ['workflow'],
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    unit: 's',
+  },
   llmDuration: {
     prometheus: 'gen_ai_client_operation_duration',
     otel: 'gen_ai.client.operation.duration',

@@ -8,8 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { toCancellationError, WorkflowContext, waitFor } from '@tta/agent-context';
 import {
+  type DurableRunEvent,
   enableStepInterceptors,
   type PrimitiveRef,
+  reportDurable,
   STEP_INTERCEPTOR,
   type StepInterceptor,
   type WorkflowPrimitive,
@@ -160,6 +162,8 @@ export interface RunInfo<I, O> {
   readonly output?: O | undefined;
   readonly error?: unknown;
   readonly steps: readonly StepInfo[];
+  /** The trace the run belongs to (its context's trace id): find its spans with it. */
+  readonly traceId: string | undefined;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -273,7 +277,7 @@ export class DurableWorkflow<I, O> {
         reason: `the id belongs to a run of ${run.workflow}`,
       });
     if (!created) return this.#handle(run, false);
-    return this.#drive(run, input, context, 1);
+    return this.#drive(run, input, context, 1, 'started');
   }
 
   /** Runs an unfinished run again in this process; completed steps answer from the journal. */
@@ -313,7 +317,7 @@ export class DurableWorkflow<I, O> {
             : `${latest.owner} holds it (lease until ${new Date(latest.leaseUntil ?? 0).toISOString()})`,
       });
     }
-    return this.#drive(run, input, context, fence);
+    return this.#drive(run, input, context, fence, 'resumed');
   }
 
   /** The run's status, input, output or error, and its journaled steps. */
@@ -335,6 +339,7 @@ export class DurableWorkflow<I, O> {
         startedAt: s.startedAt,
         durationMs: s.endedAt - s.startedAt,
       })),
+      traceId: traceIdOf(run.context),
       createdAt: run.createdAt,
       updatedAt: run.updatedAt,
     };
@@ -546,6 +551,7 @@ export class DurableWorkflow<I, O> {
     input: I,
     context: WorkflowContext,
     fence: number,
+    how: 'started' | 'resumed',
   ): Promise<RunHandle<O>> {
     const { runId } = run;
     const journal = new Map<string, StepRecord>();
@@ -575,6 +581,13 @@ export class DurableWorkflow<I, O> {
       this.#step(state, info.primitive, info.context, runStep);
     const release = enableStepInterceptors();
     let wakeAgain = false;
+    const report = (status: DurableRunEvent['status']) =>
+      reportDurable(
+        { type: 'durable-run', runId, workflow: this.name, status },
+        this.workflow,
+        runContext,
+      );
+    report(how);
     const result = (async () => {
       try {
         // A cancelled run ends at once, even while a step that ignores its signal is still busy.
@@ -591,6 +604,7 @@ export class DurableWorkflow<I, O> {
           fence,
         );
         if (!stored) throw leaseLost(runId);
+        report('completed');
         return output;
       } catch (error) {
         const reason: unknown = abort.signal.reason;
@@ -607,6 +621,7 @@ export class DurableWorkflow<I, O> {
             },
             fence,
           );
+          report('suspended');
           // A signal that arrived while this run was on its way to suspending (from a process
           // that saw it running) would otherwise wait for nothing: look once more.
           if (reason.signal !== undefined) {
@@ -622,6 +637,7 @@ export class DurableWorkflow<I, O> {
         // Fenced out (lease lost, or cancelled elsewhere): the run is someone else's now.
         if (reason instanceof RunStateError && reason.reason === LEASE_LOST) throw reason;
         const cancelled = abort.signal.aborted;
+        report(cancelled ? 'cancelled' : 'failed');
         await this.#store.finishRun(
           runId,
           {
@@ -684,13 +700,22 @@ export class DurableWorkflow<I, O> {
       if (waitsFor !== undefined) signalsTaken.set(waitsFor, signalIndex + 1);
     };
     const recorded = journal.get(`${seq}#${path}`);
+    const step = (status: 'replayed' | 'recorded', writeMs?: number) =>
+      reportDurable(
+        { type: 'durable-step', runId: run.runId, workflow: this.name, status, writeMs },
+        primitive,
+        context,
+      );
     if (recorded?.status === 'completed') {
       took();
+      step('replayed');
       return this.#decode(run, recorded.value, path);
     }
     // A failed attempt replays as a failure only if the run went on past it (a retry did).
-    if (recorded?.status === 'failed' && journal.has(`${seq + 1}#${path}`))
+    if (recorded?.status === 'failed' && journal.has(`${seq + 1}#${path}`)) {
+      step('replayed');
       throw this.#decode(run, recorded.value, path);
+    }
     const services: RunServices = {
       runId: run.runId,
       stepKey: `${path}#${seq}`,
@@ -722,6 +747,7 @@ export class DurableWorkflow<I, O> {
       });
       throw error;
     }
+    const writing = performance.now();
     await record({
       path,
       seq,
@@ -730,6 +756,7 @@ export class DurableWorkflow<I, O> {
       startedAt,
       endedAt: Date.now(),
     });
+    step('recorded', performance.now() - writing);
     took();
     return output;
   }
@@ -774,5 +801,15 @@ export class DurableWorkflow<I, O> {
         { cause: error },
       );
     }
+  }
+}
+
+/** The trace id in a stored context, if it has one. */
+function traceIdOf(context: string): string | undefined {
+  try {
+    const traceId = (JSON.parse(context) as { traceId?: unknown }).traceId;
+    return typeof traceId === 'string' ? traceId : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,3 +1,5 @@
+// Every event primitives report through the hooks, in one file on purpose: handlers switch over
+// the union at its end, so the whole vocabulary stays in view in one place.
 import type { WorkflowContext } from '@tta/agent-context';
 
 /**
@@ -179,6 +181,40 @@ export interface StoreErrorEvent extends PrimitiveEventBase {
 }
 
 /**
+ * A leaf step of a durable run: answered from the journal (`replayed`, it did not run) or run and
+ * recorded (`recorded`, with how long the journal write took).
+ *
+ * @example
+ * ```ts
+ * onEvent(event) { if (event.type === 'durable-step' && event.status === 'replayed') replayed++; }
+ * ```
+ */
+export interface DurableStepEvent extends PrimitiveEventBase {
+  readonly type: 'durable-step';
+  readonly runId: string;
+  readonly workflow: string;
+  readonly status: 'replayed' | 'recorded';
+  /** For `recorded`: the journal write, in ms. */
+  readonly writeMs?: number | undefined;
+}
+
+/**
+ * A durable run started, resumed, or stopped being driven by this process (with the status it
+ * was stored with).
+ *
+ * @example
+ * ```ts
+ * onEvent(event) { if (event.type === 'durable-run' && event.status === 'suspended') notifyReviewer(event.runId); }
+ * ```
+ */
+export interface DurableRunEvent extends PrimitiveEventBase {
+  readonly type: 'durable-run';
+  readonly runId: string;
+  readonly workflow: string;
+  readonly status: 'started' | 'resumed' | 'completed' | 'failed' | 'cancelled' | 'suspended';
+}
+
+/**
  * A call to a language model, reported by the step that made it (`reportLlmCall`), for the
  * OpenTelemetry GenAI conventions. `prompt` and `completion` are only exported when an
  * observability hook is told to capture content.
@@ -271,7 +307,9 @@ export type PrimitiveEvent =
   | RouteEvent
   | RejectionEvent
   | StoreErrorEvent
-  | LlmCallEvent;
+  | LlmCallEvent
+  | DurableStepEvent
+  | DurableRunEvent;
 
 /**
  * The event type names.
