@@ -29,6 +29,11 @@ export type {
 } from './stores/durable-store.js';
 export { InMemoryDurableStore } from './stores/in-memory-durable-store.js';
 export {
+  PostgresDurableStore,
+  type PostgresDurableStoreOptions,
+  type PostgresQueryable,
+} from './stores/postgres-durable-store.js';
+export {
   type SqliteDatabase,
   SqliteDurableStore,
   type SqliteDurableStoreOptions,

@@ -145,10 +145,11 @@ export class SqliteDurableStore implements DurableStore {
       });
     }
     const db = new Database(options.path);
+    // First: another process holding the lock (even while switching the file to WAL) makes us
+    // wait (up to 5 s) rather than fail.
+    db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    // Another process holding the write lock makes us wait (up to 5 s) rather than fail.
-    db.pragma('busy_timeout = 5000');
     return new SqliteDurableStore(db, true, prefix);
   }
 
