@@ -699,3 +699,39 @@ describe('durable run housekeeping', () => {
     expect((error as DurableValueError).reason).toMatch(/over maxValueBytes \(1000\)/);
   });
 });
+
+describe('durable runs when the store fails', () => {
+  it('a journal write that fails stops the run without failing it; it resumes once the store is back', async () => {
+    const store = new InMemoryDurableStore();
+    let down = false;
+    const flaky = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'appendStep')
+          return (...args: Parameters<InMemoryDurableStore['appendStep']>) =>
+            down ? Promise.reject(new Error('disk full')) : target.appendStep(...args);
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    let runs = 0;
+    const make = () =>
+      sequential(
+        { name: 's' },
+        lambda((n: number) => {
+          runs++;
+          return n + 1;
+        }),
+        lambda((n: number) => n * 2),
+      );
+    down = true;
+    const run = await durable(make(), { name: 's', store: flaky, ...W }).start(1, { runId: 'f' });
+    const error = await run.result().catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'RunStateError', status: 'running' });
+    expect((await store.getRun('f'))?.status).toBe('running'); // not failed
+    down = false;
+    expect(
+      await (await durable(make(), { name: 's', store: flaky, ...W }).resume('f')).result(),
+    ).toBe(4);
+    expect(runs).toBe(2); // the unrecorded step ran again, as a crash would have made it
+  });
+});

@@ -49,6 +49,7 @@ interface DriveState {
   readonly fence: number;
 }
 
+const STORE_FAILED = 'the store failed to record a step; the run stays running for recover()';
 const LEASE_LOST =
   'this process lost its lease (another process claimed the run, or it was cancelled)';
 
@@ -635,7 +636,11 @@ export class DurableWorkflow<I, O> {
           });
         }
         // Fenced out (lease lost, or cancelled elsewhere): the run is someone else's now.
-        if (reason instanceof RunStateError && reason.reason === LEASE_LOST) throw reason;
+        if (
+          reason instanceof RunStateError &&
+          (reason.reason === LEASE_LOST || reason.reason === STORE_FAILED)
+        )
+          throw reason;
         const cancelled = abort.signal.aborted;
         report(cancelled ? 'cancelled' : 'failed');
         await this.#store.finishRun(
@@ -681,7 +686,20 @@ export class DurableWorkflow<I, O> {
     if (primitive.isLeaf !== true || primitive.path === undefined) return runStep();
     const { run, journal, counters, signalsTaken, abort, fence } = state;
     const record = async (step: StepRecord) => {
-      if (!(await this.#store.appendStep(run.runId, step, fence))) {
+      let written: boolean;
+      try {
+        written = await this.#store.appendStep(run.runId, step, fence);
+      } catch (error) {
+        // The store failed: the step's result is not recorded, so the run is not failed either.
+        // It stops here, still running, and is recovered (from the journal) once the store is back.
+        const stopped = new RunStateError(
+          { runId: run.runId, status: 'running', reason: STORE_FAILED },
+          { cause: error },
+        );
+        abort.abort(stopped);
+        throw stopped;
+      }
+      if (!written) {
         const lost = leaseLost(run.runId);
         abort.abort(lost);
         throw lost;

@@ -1,6 +1,8 @@
 // Runs, journals and signals in one SQLite file through better-sqlite3 (an optional peer: loaded when a
 // store is opened). WAL journaling with synchronous=NORMAL: a commit survives the process being
 // killed (not a power cut, which would need synchronous=FULL). One statement per step record.
+// Write transactions are IMMEDIATE: they take the write lock first (waiting up to busy_timeout),
+// so a read-then-write never fails with SQLITE_BUSY when another process wrote in between.
 // One file for the whole store: the schema, its statements and the row checks belong together.
 import { CorruptJournalError } from '../errors/durable-errors.js';
 import type {
@@ -26,7 +28,7 @@ export interface SqliteDatabase {
   readonly open: boolean;
   exec(sql: string): unknown;
   pragma(sql: string): unknown;
-  transaction<T>(fn: () => T): () => T;
+  transaction<T>(fn: () => T): { (): T; immediate(): T };
   prepare(sql: string): SqliteStatement;
   close(): unknown;
 }
@@ -341,22 +343,24 @@ export class SqliteDurableStore implements DurableStore {
       this.#statements.insertSignal.run(runId, name, payload, at);
       return n;
     });
-    return add();
+    return add.immediate();
   }
 
   async deleteRuns(workflow: string, endedBefore: number): Promise<number> {
     const runs = this.#runs;
     const ended = `workflow = ? AND status IN ('completed', 'failed', 'cancelled') AND updated_at < ?`;
-    return this.#db.transaction(() => {
-      for (const table of [this.#steps, this.#signals])
-        this.#db
-          .prepare(
-            `DELETE FROM ${table} WHERE run_id IN (SELECT run_id FROM ${runs} WHERE ${ended})`,
-          )
-          .run(workflow, endedBefore);
-      return this.#db.prepare(`DELETE FROM ${runs} WHERE ${ended}`).run(workflow, endedBefore)
-        .changes;
-    })();
+    return this.#db
+      .transaction(() => {
+        for (const table of [this.#steps, this.#signals])
+          this.#db
+            .prepare(
+              `DELETE FROM ${table} WHERE run_id IN (SELECT run_id FROM ${runs} WHERE ${ended})`,
+            )
+            .run(workflow, endedBefore);
+        return this.#db.prepare(`DELETE FROM ${runs} WHERE ${ended}`).run(workflow, endedBefore)
+          .changes;
+      })
+      .immediate();
   }
 
   async getSignals(runId: string, name: string): Promise<string[]> {
@@ -367,22 +371,24 @@ export class SqliteDurableStore implements DurableStore {
 
   async appendStep(runId: string, step: StepRecord, fence?: number): Promise<boolean> {
     // Check and write in one transaction: no claim can slip between them.
-    return this.#db.transaction(() => {
-      if (fence !== undefined) {
-        const row = this.#statements.fenceOf.get(runId) as { fence: number } | undefined;
-        if (row?.fence !== fence) return false;
-      }
-      this.#statements.insertStep.run(
-        runId,
-        step.path,
-        step.seq,
-        step.status,
-        step.value,
-        step.startedAt,
-        step.endedAt,
-      );
-      return true;
-    })();
+    return this.#db
+      .transaction(() => {
+        if (fence !== undefined) {
+          const row = this.#statements.fenceOf.get(runId) as { fence: number } | undefined;
+          if (row?.fence !== fence) return false;
+        }
+        this.#statements.insertStep.run(
+          runId,
+          step.path,
+          step.seq,
+          step.status,
+          step.value,
+          step.startedAt,
+          step.endedAt,
+        );
+        return true;
+      })
+      .immediate();
   }
 
   async getSteps(runId: string): Promise<StepRecord[]> {
