@@ -7,7 +7,9 @@ import { promisify } from 'node:util';
 import { WorkflowContext } from '@tta/agent-context';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { durable } from '../src/durable/index.js';
+import type { WorkflowPrimitive } from '../src/index.js';
 import { expenseWorkflow, openStore } from './fixtures/durable-expense.js';
+import { MATRIX_EFFECTS, matrixWorkflow } from './fixtures/durable-matrix.js';
 import { type PostgresServer, startPostgres } from './postgres-server.js';
 
 // Issue 14: a durable run killed with SIGKILL inside each of its steps, resumed by another
@@ -17,6 +19,7 @@ import { type PostgresServer, startPostgres } from './postgres-server.js';
 
 const run = promisify(execFile);
 const fixture = fileURLToPath(new URL('./fixtures/durable-expense.ts', import.meta.url));
+const matrixFixture = fileURLToPath(new URL('./fixtures/durable-matrix.ts', import.meta.url));
 const cwd = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'tta-durable-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -130,4 +133,92 @@ describe('on PostgreSQL', () => {
   });
   // One database for the suite: the tests' run ids differ.
   crashSuite('postgres', () => (server as PostgresServer).url);
+});
+
+// The crash matrix: the 10-leaf workflow (sequence, parallel, router, retry around a flaky step,
+// saga pair, cache) killed at every leaf boundary and inside every leaf, then resumed by the same
+// worker restarted. Completed steps (journaled before the kill) never run again; a step in flight
+// at the kill runs at most twice; the output is the uninterrupted one.
+function matrixSuite(suite: string, target: (label: string) => string) {
+  const UNINTERRUPTED = 'R101:101:true';
+  const count = (effects: string[], run: string) => {
+    const counts = new Map<string, number>();
+    for (const line of effects) {
+      const [who, step] = line.split(':') as [string, string];
+      if (who === run) counts.set(step, (counts.get(step) ?? 0) + 1);
+    }
+    return counts;
+  };
+  const expected = count(
+    MATRIX_EFFECTS.map((s) => `x:${s}`),
+    'x',
+  );
+  const names = new Map<string, string>(); // leaf path → name
+  const visit = (p: WorkflowPrimitive<unknown, unknown>) => {
+    if (p.isLeaf) names.set(p.path, p.name);
+    for (const child of p.children) visit(child);
+  };
+  visit(matrixWorkflow('/dev/null') as WorkflowPrimitive<unknown, unknown>);
+
+  const points = Array.from({ length: MATRIX_EFFECTS.length }, (_, i) => [
+    `before:${i + 1}`,
+    `inside:${i + 1}`,
+  ]).flat();
+  it.each(points)(
+    'killed %s, resumed: same output, completed steps not run again',
+    async (kill) => {
+      const runId = `m-${kill.replace(':', '-')}`;
+      const db = target(runId);
+      const effects = join(dir, `${suite}-${runId}.log`);
+      const killed = await run(
+        process.execPath,
+        ['--import', 'tsx', matrixFixture, db, effects, runId, kill],
+        {
+          cwd,
+        },
+      ).catch((error: { signal?: string }) => error);
+      expect((killed as { signal?: string }).signal).toBe('SIGKILL');
+      const store = await openStore(db);
+      try {
+        const flow = durable(matrixWorkflow(effects), {
+          name: 'matrix',
+          store,
+          workerId: 'matrix-worker',
+        });
+        const journaled = new Set(
+          (await flow.get(runId)).steps
+            .filter((s) => s.status === 'completed')
+            .map((s) => names.get(s.path)),
+        );
+        expect(await (await flow.resume(runId)).result()).toBe(UNINTERRUPTED);
+        const counts = count(readFileSync(effects, 'utf8').split('\n').filter(Boolean), runId);
+        for (const [step, times] of expected) {
+          const got = counts.get(step) ?? 0;
+          if (journaled.has(step) && step !== 'flaky')
+            expect(got, `${step} (completed before the kill)`).toBe(times);
+          else {
+            expect(got, `${step}`).toBeGreaterThanOrEqual(1);
+            expect(got, `${step} ran at most twice per execution`).toBeLessThanOrEqual(times + 1);
+          }
+        }
+      } finally {
+        await store.close();
+      }
+    },
+  );
+}
+
+describe('crash matrix on SQLite', () => {
+  matrixSuite('sqlite', (label) => join(dir, `${label}.db`));
+});
+
+describe('crash matrix on PostgreSQL', () => {
+  let server: PostgresServer | undefined;
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  matrixSuite('postgres', () => (server as PostgresServer).url);
 });

@@ -729,8 +729,12 @@ export class DurableWorkflow<I, O> {
       step('replayed');
       return this.#decode(run, recorded.value, path);
     }
-    // A failed attempt replays as a failure only if the run went on past it (a retry did).
-    if (recorded?.status === 'failed' && journal.has(`${seq + 1}#${path}`)) {
+    // A recorded failure replays as that failure (a retry then takes the same path), except the
+    // last failure of a path when a failed run is resumed: that step runs again.
+    if (
+      recorded?.status === 'failed' &&
+      (run.status !== 'failed' || journal.has(`${seq + 1}#${path}`))
+    ) {
       step('replayed');
       throw this.#decode(run, recorded.value, path);
     }
