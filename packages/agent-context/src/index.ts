@@ -10,6 +10,7 @@ export {
   type Usage,
 } from './budget.js';
 export { type ContextKey, createContextKey } from './context/context-key.js';
+export { USAGE_OBSERVER } from './context/usage-observer.js';
 export { BudgetExceededError } from './errors/budget-exceeded-error.js';
 export { isCancellationError, toCancellationError } from './errors/cancellation.js';
 export { CancelledError } from './errors/cancelled-error.js';

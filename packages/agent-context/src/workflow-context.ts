@@ -23,6 +23,7 @@ import type {
   WorkflowContextJSON,
   WorkflowContextOverrides,
 } from './context/types.js';
+import { USAGE_OBSERVER } from './context/usage-observer.js';
 import { InvalidContextError } from './errors/invalid-context-error.js';
 import type { HeaderCarrier, PropagationHeaders } from './propagation/headers.js';
 import type { TraceState } from './propagation/tracestate.js';
@@ -199,6 +200,7 @@ export class WorkflowContext {
    */
   recordUsage(usage: Usage): void {
     this.#cancel.budgetForUsage().record(usage);
+    this.getValue(USAGE_OBSERVER)?.(usage);
   }
 
   /** True once the signal (or an ancestor's) has aborted, the deadline has passed, or the budget is spent. */

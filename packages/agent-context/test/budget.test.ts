@@ -129,3 +129,17 @@ describe('Budget', () => {
     ).toThrow(InvalidContextError);
   });
 });
+
+describe('USAGE_OBSERVER', () => {
+  it('is told of usage recorded with the context or any context derived from it', async () => {
+    const { USAGE_OBSERVER, WorkflowContext } = await import('../src/index.js');
+    const seen: number[] = [];
+    const root = WorkflowContext.create({ budget: { maxTokens: 100 } });
+    const observed = root.withValue(USAGE_OBSERVER, (u) => seen.push(u.inputTokens ?? 0));
+    observed.recordUsage({ inputTokens: 3 });
+    observed.child({}).recordUsage({ inputTokens: 4 });
+    root.recordUsage({ inputTokens: 5 }); // not under the observer
+    expect(seen).toEqual([3, 4]);
+    expect(root.budget?.spent.inputTokens).toBe(12);
+  });
+});

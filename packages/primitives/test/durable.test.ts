@@ -25,6 +25,7 @@ import {
 import {
   enableStepInterceptors,
   lambda,
+  parallel,
   RetryPrimitive,
   STEP_INTERCEPTOR,
   sequential,
@@ -733,5 +734,52 @@ describe('durable runs when the store fails', () => {
       await (await durable(make(), { name: 's', store: flaky, ...W }).resume('f')).result(),
     ).toBe(4);
     expect(runs).toBe(2); // the unrecorded step ran again, as a crash would have made it
+  });
+});
+
+describe('durable runs keep their budget', () => {
+  it('what replayed steps spent is charged again on resume, so the totals survive; they do not run again', async () => {
+    const store = new InMemoryDurableStore();
+    let hold: Promise<void> | undefined = new Promise<void>(() => {});
+    let calls = 0;
+    const make = () =>
+      sequential(
+        { name: 'b' },
+        lambda((n: number, ctx: WorkflowContext) => {
+          calls++;
+          ctx.recordUsage({ inputTokens: 70, outputTokens: 30, costUsd: 0.01, model: 'small' });
+          return n;
+        }),
+        parallel(
+          lambda((n: number, ctx: WorkflowContext) => {
+            ctx.recordUsage({ inputTokens: 5, outputTokens: 5 });
+            return n;
+          }),
+          lambda(async (n: number, ctx: WorkflowContext) => {
+            if (hold !== undefined) await hold;
+            ctx.recordUsage({ inputTokens: 20, outputTokens: 30 });
+            return n;
+          }),
+        ),
+        lambda((_: unknown, ctx: WorkflowContext) => ctx.budget?.spent.tokens),
+      );
+    const ctx = WorkflowContext.create({ budget: { maxTokens: 1000 } });
+    await durable(make(), { name: 'b', store, ...W }).start(1, { runId: 'budget', context: ctx });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    hold = undefined;
+    const spent = await (
+      await durable(make(), { name: 'b', store, ...W }).resume('budget')
+    ).result();
+    expect(spent).toBe(100 + 10 + 50); // replayed 100 and 10, then 50 spent now
+    expect(calls).toBe(1);
+    const steps = await store.getSteps('budget');
+    expect(steps.find((s) => s.path === 'b/1')?.usage).toBe(
+      JSON.stringify({ inputTokens: 70, outputTokens: 30, costUsd: 0.01, model: 'small' }),
+    );
+    // Parallel siblings each journal exactly their own spending.
+    expect(steps.filter((s) => s.path.startsWith('b/2/')).map((s) => s.usage)).toEqual([
+      JSON.stringify({ inputTokens: 5, outputTokens: 5, costUsd: 0 }),
+      JSON.stringify({ inputTokens: 20, outputTokens: 30, costUsd: 0 }),
+    ]);
   });
 });

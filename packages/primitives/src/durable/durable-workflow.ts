@@ -6,7 +6,13 @@
 // recorded outputs, which is why their own logic must be deterministic (see docs/durable.md).
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { toCancellationError, WorkflowContext, waitFor } from '@tta/agent-context';
+import {
+  toCancellationError,
+  USAGE_OBSERVER,
+  type Usage,
+  WorkflowContext,
+  waitFor,
+} from '@tta/agent-context';
 import {
   type DurableRunEvent,
   enableStepInterceptors,
@@ -727,6 +733,7 @@ export class DurableWorkflow<I, O> {
     if (recorded?.status === 'completed') {
       took();
       step('replayed');
+      chargeAgain(context, recorded);
       return this.#decode(run, recorded.value, path);
     }
     // A recorded failure replays as that failure (a retry then takes the same path), except the
@@ -736,6 +743,7 @@ export class DurableWorkflow<I, O> {
       (run.status !== 'failed' || journal.has(`${seq + 1}#${path}`))
     ) {
       step('replayed');
+      chargeAgain(context, recorded);
       throw this.#decode(run, recorded.value, path);
     }
     const services: RunServices = {
@@ -750,9 +758,14 @@ export class DurableWorkflow<I, O> {
         ),
     };
     const startedAt = Date.now();
+    // What this step spends (its siblings may spend the same budget in parallel), to journal it.
+    const used = new StepUsage();
+    const stepContext = context
+      .withValue(RUN_SERVICES, services)
+      .withValue(USAGE_OBSERVER, (usage) => used.add(usage));
     let output: unknown;
     try {
-      output = await runStep(context.withValue(RUN_SERVICES, services));
+      output = await runStep(stepContext);
     } catch (error) {
       if (error instanceof SuspendRun) {
         // Stops the whole run (every branch) as a cancellation: recovery steps leave it alone.
@@ -764,6 +777,7 @@ export class DurableWorkflow<I, O> {
         seq,
         status: 'failed',
         value: this.#encodeError(error),
+        usage: used.text(),
         startedAt,
         endedAt: Date.now(),
       });
@@ -775,6 +789,7 @@ export class DurableWorkflow<I, O> {
       seq,
       status: 'completed',
       value: this.#encode(output, path),
+      usage: used.text(),
       startedAt,
       endedAt: Date.now(),
     });
@@ -834,4 +849,50 @@ function traceIdOf(context: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** One step's spending, as its journal entry stores it. */
+class StepUsage {
+  #inputTokens = 0;
+  #outputTokens = 0;
+  #costUsd = 0;
+  readonly #models = new Set<string>();
+
+  add(usage: Usage): void {
+    this.#inputTokens += usage.inputTokens ?? 0;
+    this.#outputTokens += usage.outputTokens ?? 0;
+    this.#costUsd += usage.costUsd ?? 0;
+    if (usage.model !== undefined) this.#models.add(usage.model);
+  }
+
+  /** JSON for the journal, or undefined when the step spent nothing. */
+  text(): string | undefined {
+    if (this.#inputTokens === 0 && this.#outputTokens === 0 && this.#costUsd === 0)
+      return undefined;
+    const [model] = this.#models;
+    return JSON.stringify({
+      inputTokens: this.#inputTokens,
+      outputTokens: this.#outputTokens,
+      costUsd: this.#costUsd,
+      ...(this.#models.size === 1 && model !== undefined ? { model } : {}),
+    });
+  }
+}
+
+/** A replayed step's recorded spending, charged to the run's budget again so its totals survive. */
+function chargeAgain(context: WorkflowContext, recorded: StepRecord): void {
+  if (recorded.usage === undefined) return;
+  let u: Record<string, unknown>;
+  try {
+    u = JSON.parse(recorded.usage) as Record<string, unknown>;
+  } catch {
+    return; // bookkeeping: an unreadable record does not stop the run
+  }
+  const amount = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
+  context.recordUsage({
+    inputTokens: amount(u.inputTokens),
+    outputTokens: amount(u.outputTokens),
+    costUsd: amount(u.costUsd),
+    ...(typeof u.model === 'string' ? { model: u.model } : {}),
+  });
 }

@@ -65,6 +65,11 @@ export interface StepRecord {
   readonly status: 'completed' | 'failed';
   /** The output (completed) or the error (failed), encoded. */
   readonly value: string;
+  /**
+   * What the step spent (JSON: tokens, cost, the model if one), when it spent anything: charged
+   * to the run's budget again when the step is replayed, so the budget's totals survive.
+   */
+  readonly usage?: string | undefined;
   readonly startedAt: number;
   readonly endedAt: number;
 }

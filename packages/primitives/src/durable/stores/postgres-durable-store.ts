@@ -158,6 +158,7 @@ export class PostgresDurableStore implements DurableStore {
         seq INTEGER NOT NULL,
         status TEXT NOT NULL,
         value TEXT NOT NULL,
+        usage TEXT,
         started_at BIGINT NOT NULL,
         ended_at BIGINT NOT NULL,
         UNIQUE (run_id, path, seq)
@@ -280,8 +281,8 @@ export class PostgresDurableStore implements DurableStore {
       `WITH run AS (
          SELECT 1 FROM ${this.#runs} WHERE run_id = $1 AND ($8::bigint IS NULL OR fence = $8)
        ), ins AS (
-         INSERT INTO ${this.#steps} (run_id, path, seq, status, value, started_at, ended_at)
-         SELECT $1, $2, $3, $4, $5, $6, $7 FROM run
+         INSERT INTO ${this.#steps} (run_id, path, seq, status, value, started_at, ended_at, usage)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $9 FROM run
          ON CONFLICT (run_id, path, seq) DO NOTHING RETURNING 1
        )
        SELECT (SELECT count(*) FROM ins) AS written FROM run`,
@@ -294,6 +295,7 @@ export class PostgresDurableStore implements DurableStore {
         step.startedAt,
         step.endedAt,
         fence ?? null,
+        step.usage ?? null,
       ],
     );
     return rows.length === 1;
@@ -301,7 +303,7 @@ export class PostgresDurableStore implements DurableStore {
 
   async getSteps(runId: string): Promise<StepRecord[]> {
     const { rows } = await this.#db.query(
-      `SELECT path, seq, status, value, started_at, ended_at FROM ${this.#steps} WHERE run_id = $1 ORDER BY id`,
+      `SELECT path, seq, status, value, usage, started_at, ended_at FROM ${this.#steps} WHERE run_id = $1 ORDER BY id`,
       [runId],
     );
     return (
@@ -310,6 +312,7 @@ export class PostgresDurableStore implements DurableStore {
         seq: number;
         status: string;
         value: string;
+        usage: string | null;
         started_at: string;
         ended_at: string;
       }[]
@@ -325,6 +328,7 @@ export class PostgresDurableStore implements DurableStore {
         seq: Number(row.seq),
         status: row.status,
         value: row.value,
+        usage: row.usage ?? undefined,
         startedAt: Number(row.started_at),
         endedAt: Number(row.ended_at),
       };

@@ -92,6 +92,7 @@ interface StepRow {
   seq: number;
   status: string;
   value: string;
+  usage: string | null;
   started_at: number;
   ended_at: number;
 }
@@ -195,6 +196,7 @@ export class SqliteDurableStore implements DurableStore {
         seq INTEGER NOT NULL,
         status TEXT NOT NULL,
         value TEXT NOT NULL,
+        usage TEXT,
         started_at INTEGER NOT NULL,
         ended_at INTEGER NOT NULL,
         UNIQUE (run_id, path, seq)
@@ -237,11 +239,11 @@ export class SqliteDurableStore implements DurableStore {
         `SELECT payload FROM ${this.#signals} WHERE run_id = ? AND name = ? ORDER BY id`,
       ),
       insertStep: db.prepare(
-        `INSERT INTO ${this.#steps} (run_id, path, seq, status, value, started_at, ended_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, path, seq) DO NOTHING`,
+        `INSERT INTO ${this.#steps} (run_id, path, seq, status, value, usage, started_at, ended_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, path, seq) DO NOTHING`,
       ),
       getSteps: db.prepare(
-        `SELECT path, seq, status, value, started_at, ended_at FROM ${this.#steps} WHERE run_id = ? ORDER BY id`,
+        `SELECT path, seq, status, value, usage, started_at, ended_at FROM ${this.#steps} WHERE run_id = ? ORDER BY id`,
       ),
     };
   }
@@ -383,6 +385,7 @@ export class SqliteDurableStore implements DurableStore {
           step.seq,
           step.status,
           step.value,
+          step.usage ?? null,
           step.startedAt,
           step.endedAt,
         );
@@ -404,6 +407,7 @@ export class SqliteDurableStore implements DurableStore {
         seq: row.seq,
         status: row.status,
         value: row.value,
+        usage: row.usage ?? undefined,
         startedAt: row.started_at,
         endedAt: row.ended_at,
       };
