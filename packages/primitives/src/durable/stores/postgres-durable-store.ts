@@ -3,16 +3,15 @@
 // `migrate()`, in a schema of your choosing. Recording a step is one round trip: the fence check
 // and the insert are one statement. One file for the whole store: the schema, its statements and
 // the row checks belong together.
-import { CorruptJournalError } from '../errors/durable-errors.js';
 import type {
   DurableStore,
   RunClaim,
   RunQuery,
   RunRecord,
-  RunStatus,
   RunUpdate,
   StepRecord,
 } from './durable-store.js';
+import { type RunRow, runFromRow, type StepRow, stepFromRow } from './rows.js';
 
 /**
  * The part of a `pg` `Pool` (or `Client`) the store uses (so its types need no `@types` package).
@@ -43,29 +42,6 @@ export interface PostgresDurableStoreOptions {
   pool?: PostgresQueryable | undefined;
   /** The schema of the tables. Default: `'tta_durable'`. */
   schema?: string | undefined;
-}
-
-const STATUSES = new Set<RunStatus>(['running', 'suspended', 'completed', 'failed', 'cancelled']);
-
-interface RunRow {
-  seq: string;
-  run_id: string;
-  workflow: string;
-  version: string;
-  fingerprint: string;
-  status: string;
-  input: string;
-  context: string;
-  output: string | null;
-  error: string | null;
-  waiting_for: string | null;
-  wait_started_at: string | null;
-  wake_at: string | null;
-  owner: string | null;
-  lease_until: string | null;
-  fence: string;
-  created_at: string;
-  updated_at: string;
 }
 
 /**
@@ -202,7 +178,7 @@ export class PostgresDurableStore implements DurableStore {
   async getRun(runId: string): Promise<RunRecord | undefined> {
     const { rows } = await this.#db.query(`SELECT * FROM ${this.#runs} WHERE run_id = $1`, [runId]);
     const row = rows[0] as RunRow | undefined;
-    return row === undefined ? undefined : toRun(row);
+    return row === undefined ? undefined : runFromRow(row);
   }
 
   async listRuns(query: RunQuery): Promise<{ runs: RunRecord[]; cursor: string | undefined }> {
@@ -228,7 +204,7 @@ export class PostgresDurableStore implements DurableStore {
     const page = (rows as RunRow[]).slice(0, limit);
     const last = page.at(-1);
     return {
-      runs: page.map(toRun),
+      runs: page.map(runFromRow),
       cursor: rows.length > limit && last !== undefined ? String(last.seq) : undefined,
     };
   }
@@ -306,33 +282,7 @@ export class PostgresDurableStore implements DurableStore {
       `SELECT path, seq, status, value, usage, started_at, ended_at FROM ${this.#steps} WHERE run_id = $1 ORDER BY id`,
       [runId],
     );
-    return (
-      rows as {
-        path: string;
-        seq: number;
-        status: string;
-        value: string;
-        usage: string | null;
-        started_at: string;
-        ended_at: string;
-      }[]
-    ).map((row) => {
-      if (row.status !== 'completed' && row.status !== 'failed')
-        throw new CorruptJournalError({
-          runId,
-          step: `${row.path}#${row.seq}`,
-          reason: `unknown status ${JSON.stringify(row.status)}`,
-        });
-      return {
-        path: row.path,
-        seq: Number(row.seq),
-        status: row.status,
-        value: row.value,
-        usage: row.usage ?? undefined,
-        startedAt: Number(row.started_at),
-        endedAt: Number(row.ended_at),
-      };
-    });
+    return (rows as StepRow[]).map((row) => stepFromRow(runId, row));
   }
 
   async appendSignal(runId: string, name: string, payload: string, at: number): Promise<number> {
@@ -378,33 +328,4 @@ export class PostgresDurableStore implements DurableStore {
   async close(): Promise<void> {
     await this.#end?.();
   }
-}
-
-function toRun(row: RunRow): RunRecord {
-  if (!STATUSES.has(row.status as RunStatus))
-    throw new CorruptJournalError({
-      runId: row.run_id,
-      step: 'run',
-      reason: `unknown status ${JSON.stringify(row.status)}`,
-    });
-  const num = (v: string | null) => (v === null ? undefined : Number(v));
-  return {
-    runId: row.run_id,
-    workflow: row.workflow,
-    version: row.version,
-    fingerprint: row.fingerprint,
-    status: row.status as RunStatus,
-    input: row.input,
-    context: row.context,
-    output: row.output ?? undefined,
-    error: row.error ?? undefined,
-    waitingFor: row.waiting_for ?? undefined,
-    waitStartedAt: num(row.wait_started_at),
-    wakeAt: num(row.wake_at),
-    owner: row.owner ?? undefined,
-    leaseUntil: num(row.lease_until),
-    fence: Number(row.fence),
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
 }

@@ -4,16 +4,15 @@
 // Write transactions are IMMEDIATE: they take the write lock first (waiting up to busy_timeout),
 // so a read-then-write never fails with SQLITE_BUSY when another process wrote in between.
 // One file for the whole store: the schema, its statements and the row checks belong together.
-import { CorruptJournalError } from '../errors/durable-errors.js';
 import type {
   DurableStore,
   RunClaim,
   RunQuery,
   RunRecord,
-  RunStatus,
   RunUpdate,
   StepRecord,
 } from './durable-store.js';
+import { type RunRow, runFromRow, type StepRow, stepFromRow } from './rows.js';
 
 /**
  * The part of a better-sqlite3 `Database` the store uses (so its types need no `@types` package).
@@ -62,39 +61,6 @@ export interface SqliteDurableStoreOptions {
   database?: SqliteDatabase | undefined;
   /** Prefix of the tables' names. Default: `'tta_durable_'`. */
   tablePrefix?: string | undefined;
-}
-
-const STATUSES = new Set<RunStatus>(['running', 'suspended', 'completed', 'failed', 'cancelled']);
-
-interface RunRow {
-  seq: number;
-  run_id: string;
-  workflow: string;
-  version: string;
-  fingerprint: string;
-  status: string;
-  input: string;
-  context: string;
-  output: string | null;
-  error: string | null;
-  waiting_for: string | null;
-  wait_started_at: number | null;
-  wake_at: number | null;
-  owner: string | null;
-  lease_until: number | null;
-  fence: number;
-  created_at: number;
-  updated_at: number;
-}
-
-interface StepRow {
-  path: string;
-  seq: number;
-  status: string;
-  value: string;
-  usage: string | null;
-  started_at: number;
-  ended_at: number;
 }
 
 /**
@@ -271,7 +237,7 @@ export class SqliteDurableStore implements DurableStore {
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
     const row = this.#statements.getRun.get(runId) as RunRow | undefined;
-    return row === undefined ? undefined : toRun(row);
+    return row === undefined ? undefined : runFromRow(row);
   }
 
   async listRuns(query: RunQuery): Promise<{ runs: RunRecord[]; cursor: string | undefined }> {
@@ -304,7 +270,7 @@ export class SqliteDurableStore implements DurableStore {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
-      runs: page.map(toRun),
+      runs: page.map(runFromRow),
       cursor: rows.length > limit && last !== undefined ? String(last.seq) : undefined,
     };
   }
@@ -395,55 +361,13 @@ export class SqliteDurableStore implements DurableStore {
   }
 
   async getSteps(runId: string): Promise<StepRecord[]> {
-    return (this.#statements.getSteps.all(runId) as StepRow[]).map((row) => {
-      if (row.status !== 'completed' && row.status !== 'failed')
-        throw new CorruptJournalError({
-          runId,
-          step: `${row.path}#${row.seq}`,
-          reason: `unknown status ${JSON.stringify(row.status)}`,
-        });
-      return {
-        path: row.path,
-        seq: row.seq,
-        status: row.status,
-        value: row.value,
-        usage: row.usage ?? undefined,
-        startedAt: row.started_at,
-        endedAt: row.ended_at,
-      };
-    });
+    return (this.#statements.getSteps.all(runId) as StepRow[]).map((row) =>
+      stepFromRow(runId, row),
+    );
   }
 
   /** Closes the database if this store opened it. */
   async close(): Promise<void> {
     if (this.#owned && this.#db.open) this.#db.close();
   }
-}
-
-function toRun(row: RunRow): RunRecord {
-  if (!STATUSES.has(row.status as RunStatus))
-    throw new CorruptJournalError({
-      runId: row.run_id,
-      step: 'run',
-      reason: `unknown status ${JSON.stringify(row.status)}`,
-    });
-  return {
-    runId: row.run_id,
-    workflow: row.workflow,
-    version: row.version,
-    fingerprint: row.fingerprint,
-    status: row.status as RunStatus,
-    input: row.input,
-    context: row.context,
-    output: row.output ?? undefined,
-    error: row.error ?? undefined,
-    waitingFor: row.waiting_for ?? undefined,
-    waitStartedAt: row.wait_started_at ?? undefined,
-    wakeAt: row.wake_at ?? undefined,
-    owner: row.owner ?? undefined,
-    leaseUntil: row.lease_until ?? undefined,
-    fence: row.fence,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }
