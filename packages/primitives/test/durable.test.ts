@@ -23,6 +23,7 @@ import {
   waitForSignal,
 } from '../src/durable/index.js';
 import {
+  CompensationPrimitive,
   enableStepInterceptors,
   lambda,
   parallel,
@@ -781,5 +782,54 @@ describe('durable runs keep their budget', () => {
       JSON.stringify({ inputTokens: 5, outputTokens: 5, costUsd: 0 }),
       JSON.stringify({ inputTokens: 20, outputTokens: 30, costUsd: 0 }),
     ]);
+  });
+});
+
+describe('durable sagas', () => {
+  it('a crash during compensation resumes compensating; no undo runs twice', async () => {
+    const store = new InMemoryDurableStore();
+    const undone: string[] = [];
+    let hold: Promise<void> | undefined = new Promise<void>(() => {});
+    const make = () =>
+      new CompensationPrimitive(
+        [
+          {
+            name: 'flight',
+            action: lambda((trip: string) => `${trip}:flight`),
+            compensate: async () => {
+              undone.push('flight');
+              if (hold !== undefined) await hold; // the process dies while cancelling the flight
+            },
+          },
+          {
+            name: 'hotel',
+            action: lambda((booked: string) => `${booked}:hotel`),
+            compensate: () => {
+              undone.push('hotel');
+            },
+          },
+          {
+            name: 'car',
+            action: lambda((): string => {
+              throw new Error('no car available');
+            }),
+            compensate: () => undefined,
+          },
+        ],
+        { name: 'trip' },
+      );
+    await durable(make(), { name: 'trip', store, ...W }).start('rome', { runId: 'saga' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(undone).toEqual(['hotel', 'flight']); // hotel undone (journaled), flight in flight
+    hold = undefined;
+    const error = await (await durable(make(), { name: 'trip', store, ...W }).resume('saga'))
+      .result()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'CompensationError', compensated: ['hotel', 'flight'] });
+    // The hotel was not cancelled again; only the interrupted flight cancellation ran again.
+    expect(undone).toEqual(['hotel', 'flight', 'flight']);
+    const paths = (await store.getSteps('saga')).map((s) => `${s.path} ${s.status}`);
+    expect(paths).toContain('trip/hotel/undo completed');
+    expect(paths).toContain('trip/flight/undo completed');
   });
 });

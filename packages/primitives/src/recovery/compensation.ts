@@ -200,6 +200,7 @@ class Compensation<I, O> extends WorkflowPrimitive<I, O> {
         for (const { step, input: stepInput, output } of completed)
           scope.register({
             name: step.name,
+            path: `${this.path}/${step.name}`,
             undo: (undoContext) => step.compensate(stepInput, output, undoContext),
           });
       return value as O;
@@ -223,6 +224,7 @@ class Compensation<I, O> extends WorkflowPrimitive<I, O> {
       this,
       completed.map(({ step, input, output }) => ({
         name: step.name,
+        path: `${this.path}/${step.name}`,
         undo: (undoContext) => step.compensate(input, output, undoContext),
       })),
       failedStep,

@@ -3,11 +3,14 @@ import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
 import { CompensationError, type CompensationFailure } from '../errors/compensation-error.js';
+import { interceptorsEnabled, STEP_INTERCEPTOR } from '../hooks/step-interceptor.js';
 import { requirePrimitive } from '../internal/validate.js';
 
 /** A completed saga step's undo, registered with the enclosing scope. */
 interface Registered {
   readonly name: string;
+  /** Where the step sits in the composition tree: its undo's place in a durable run's journal. */
+  readonly path: string;
   readonly undo: (context: WorkflowContext) => unknown;
 }
 
@@ -40,10 +43,27 @@ export async function compensateInReverse(
   const undoContext = context.withCancellation({ inherit: false });
   const compensated: string[] = [];
   const compensationErrors: CompensationFailure[] = [];
+  // In a durable run each undo is journaled like a step: after a crash mid-compensation the
+  // resumed run undoes what was not undone yet, and nothing twice.
+  const interceptor = interceptorsEnabled() ? context.getValue(STEP_INTERCEPTOR) : undefined;
   for (let i = steps.length - 1; i >= 0; i--) {
     const step = steps[i] as Registered;
     try {
-      await step.undo(undoContext);
+      if (interceptor === undefined) await step.undo(undoContext);
+      else
+        await interceptor(
+          {
+            primitive: {
+              type: 'compensate',
+              name: step.name,
+              path: `${step.path}/undo`,
+              isLeaf: true,
+            },
+            input: undefined,
+            context: undoContext,
+          },
+          async (derived) => step.undo(derived ?? undoContext),
+        );
       compensated.push(step.name);
       primitive.emitCompensation({ step: step.name, status: 'compensated' }, context);
     } catch (error) {
