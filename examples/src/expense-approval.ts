@@ -4,11 +4,18 @@
 //   pnpm expense-approval                      # draft → wait → approve → pay, in one go
 //   pnpm expense-approval --crash-at pay       # the process kills itself inside `pay`
 //   pnpm expense-approval --resume             # a new process finishes the run (pays once)
+// With DATABASE_URL set (postgres://…) the runs live in PostgreSQL instead of SQLite.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lambda, sequential, type WorkflowPrimitive } from '@tta/primitives';
-import { approval, durable, SqliteDurableStore } from '@tta/primitives/durable';
+import {
+  approval,
+  type DurableStore,
+  durable,
+  PostgresDurableStore,
+  SqliteDurableStore,
+} from '@tta/primitives/durable';
 import { FakeModel } from './fake-model.js';
 
 export interface Expense {
@@ -84,13 +91,24 @@ export interface Options {
   crashAt?: string | undefined;
   resume?: boolean | undefined;
   log?: (line: string) => void;
+  /** A PostgreSQL URL; default: the DATABASE_URL environment variable, else SQLite in `dir`. */
+  databaseUrl?: string | undefined;
+}
+
+async function openStore(options: Options): Promise<DurableStore & { close(): Promise<void> }> {
+  const url = options.databaseUrl ?? process.env.DATABASE_URL;
+  if (url === undefined || url === '')
+    return SqliteDurableStore.open({ path: join(options.dir, 'expenses.db') });
+  const store = await PostgresDurableStore.open({ connectionString: url });
+  await store.migrate();
+  return store;
 }
 
 /** Runs (or resumes) the example's run and returns its final line. */
 export async function runExpenseApproval(options: Options): Promise<string> {
   const log = options.log ?? console.log;
   mkdirSync(options.dir, { recursive: true });
-  const store = await SqliteDurableStore.open({ path: join(options.dir, 'expenses.db') });
+  const store = await openStore(options);
   try {
     const flow = durable(expenseWorkflow(join(options.dir, 'ledger.txt'), options.crashAt), {
       name: 'expense-approval',
