@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lambda, sequential, type WorkflowPrimitive } from '@tta/primitives';
-import { durable, InMemoryDurableStore, SqliteDurableStore } from '@tta/primitives/durable';
+import {
+  durable,
+  InMemoryDurableStore,
+  PostgresDurableStore,
+  SqliteDurableStore,
+} from '@tta/primitives/durable';
+import { startPostgres } from '../../packages/primitives/test-integration/postgres-server.js';
 
 // What durability costs: a 20-step workflow of trivial steps, run plainly and as a durable run;
 // the difference per step is the journal write (plus the run's create and finish, spread over the
@@ -52,6 +58,23 @@ export async function durableCost(): Promise<string> {
         onSqlite.start(0, { runId: `s${i}` }).then((r) => r.result()),
       ),
     ];
+    // PostgreSQL on loopback with fsync on, started here when it is installed (skipped otherwise).
+    const server = await startPostgres({ fsync: true }).catch(() => undefined);
+    if (server !== undefined) {
+      const pg = await PostgresDurableStore.open({ connectionString: server.url });
+      try {
+        await pg.migrate();
+        const onPostgres = durable(chain(), { name: 'bench', store: pg });
+        rows.push(
+          await measure('durable, PostgreSQL (loopback)', (i) =>
+            onPostgres.start(0, { runId: `p${i}` }).then((r) => r.result()),
+          ),
+        );
+      } finally {
+        await pg.close();
+        await server.stop();
+      }
+    }
     const base = rows[0] as (typeof rows)[number];
     const lines = rows.map((r) => {
       const perStep = (r.p50 - base.p50) / STEPS;

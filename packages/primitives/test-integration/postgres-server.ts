@@ -27,7 +27,8 @@ function binary(name: string): string {
   return name;
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+/** `fsync: true` for measurements (tests run without it, for speed). */
+export async function startPostgres(options: { fsync?: boolean } = {}): Promise<PostgresServer> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'tta-pg-'));
   const data = join(dir, 'data');
@@ -53,8 +54,17 @@ export async function startPostgres(): Promise<PostgresServer> {
       { cause: error },
     );
   }
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
-  await as(binary('pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${options.fsync === true ? '' : ' -c fsync=off'}`;
+  await as(binary('pg_ctl'), [
+    '-D',
+    data,
+    '-o',
+    serverOptions,
+    '-l',
+    join(dir, 'log'),
+    '-w',
+    'start',
+  ]);
   return {
     url: `postgres://tta@127.0.0.1:${port}/postgres`,
     async stop() {
