@@ -24,6 +24,14 @@ const cwd = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'tta-durable-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Runs a fixture in a child process that must end killed by SIGKILL (the crash under test). */
+async function runUntilKilled(script: string, args: string[]): Promise<void> {
+  const killed = await run(process.execPath, ['--import', 'tsx', script, ...args], { cwd }).catch(
+    (error: { signal?: string }) => error,
+  );
+  expect((killed as { signal?: string }).signal).toBe('SIGKILL');
+}
+
 const STEPS = ['draft', 'review', 'approve', 'pay'];
 const EXPECTED = ((1 + 1) * 2 + 100) * 10; // what an uninterrupted run returns
 
@@ -44,14 +52,7 @@ function crashSuite(suite: string, target: (label: string) => string) {
     it.each(STEPS)('killed inside %s, resumed by another process', async (crashIn) => {
       const db = target(crashIn);
       const effects = join(dir, `${suite}-${crashIn}.log`);
-      const killed = await run(
-        process.execPath,
-        ['--import', 'tsx', fixture, db, effects, crashIn, crashIn],
-        {
-          cwd,
-        },
-      ).catch((error: { signal?: string }) => error);
-      expect((killed as { signal?: string }).signal).toBe('SIGKILL');
+      await runUntilKilled(fixture, [db, effects, crashIn, crashIn]);
       const store = await openStore(db);
       try {
         // The same worker, restarted: it takes its run back without waiting for the lease.
@@ -170,14 +171,7 @@ function matrixSuite(suite: string, target: (label: string) => string) {
       const runId = `m-${kill.replace(':', '-')}`;
       const db = target(runId);
       const effects = join(dir, `${suite}-${runId}.log`);
-      const killed = await run(
-        process.execPath,
-        ['--import', 'tsx', matrixFixture, db, effects, runId, kill],
-        {
-          cwd,
-        },
-      ).catch((error: { signal?: string }) => error);
-      expect((killed as { signal?: string }).signal).toBe('SIGKILL');
+      await runUntilKilled(matrixFixture, [db, effects, runId, kill]);
       const store = await openStore(db);
       try {
         const flow = durable(matrixWorkflow(effects), {

@@ -11,6 +11,7 @@ import type {
   RunUpdate,
   StepRecord,
 } from './durable-store.js';
+import { loadPeer } from './optional-peer.js';
 import { type RunRow, runFromRow, type StepRow, stepFromRow } from './rows.js';
 
 /**
@@ -87,15 +88,11 @@ export class PostgresDurableStore implements DurableStore {
       return new PostgresDurableStore(options.pool, undefined, schema);
     if (typeof options.connectionString !== 'string' || options.connectionString.length === 0)
       throw new TypeError('PostgresDurableStore: pass { connectionString } or { pool }');
-    let Pool: new (config: {
-      connectionString: string;
-    }) => PostgresQueryable & { end(): Promise<void> };
-    try {
-      const loaded = (await import('pg')) as unknown as { default: { Pool: typeof Pool } };
-      Pool = loaded.default.Pool;
-    } catch (error) {
-      throw new Error('PostgresDurableStore needs pg: npm install pg@8', { cause: error });
-    }
+    const { Pool } = await loadPeer<{
+      Pool: new (config: {
+        connectionString: string;
+      }) => PostgresQueryable & { end(): Promise<void> };
+    }>('PostgresDurableStore', 'pg@8', () => import('pg'));
     const pool = new Pool({ connectionString: options.connectionString });
     return new PostgresDurableStore(pool, () => pool.end(), schema);
   }

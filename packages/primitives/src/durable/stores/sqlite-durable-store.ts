@@ -12,6 +12,7 @@ import type {
   RunUpdate,
   StepRecord,
 } from './durable-store.js';
+import { loadPeer } from './optional-peer.js';
 import { type RunRow, runFromRow, type StepRow, stepFromRow } from './rows.js';
 
 /**
@@ -102,17 +103,11 @@ export class SqliteDurableStore implements DurableStore {
       return new SqliteDurableStore(options.database, false, prefix);
     if (typeof options.path !== 'string' || options.path.length === 0)
       throw new TypeError('SqliteDurableStore: pass { path } or { database }');
-    let Database: new (path: string) => SqliteDatabase;
-    try {
-      const loaded = (await import('better-sqlite3')) as unknown as {
-        default: new (path: string) => SqliteDatabase;
-      };
-      Database = loaded.default;
-    } catch (error) {
-      throw new Error('SqliteDurableStore needs better-sqlite3: npm install better-sqlite3@12', {
-        cause: error,
-      });
-    }
+    const Database = await loadPeer<new (path: string) => SqliteDatabase>(
+      'SqliteDurableStore',
+      'better-sqlite3@12',
+      () => import('better-sqlite3'),
+    );
     const db = new Database(options.path);
     // First: another process holding the lock (even while switching the file to WAL) makes us
     // wait (up to 5 s) rather than fail.
