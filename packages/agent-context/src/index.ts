@@ -32,6 +32,7 @@ export {
   type MessageInput,
   type MessageRole,
 } from './memory/conversation-memory.js';
+export { CONVERSATION, MEMORY_OBSERVER, type MemoryChange } from './memory/memory-keys.js';
 export {
   approximateTokenCount,
   createTiktokenCounter,

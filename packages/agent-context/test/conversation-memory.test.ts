@@ -5,7 +5,11 @@ import {
   ConversationMemory,
   createTiktokenCounter,
   InvalidContextError,
+  MEMORY_OBSERVER,
+  type MemoryChange,
   MessageTooLargeError,
+  runWithContext,
+  WorkflowContext,
 } from '../src/index.js';
 
 // One token per word, plus the 4-token message overhead: easy arithmetic.
@@ -126,6 +130,62 @@ describe('ConversationMemory', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('ConversationMemory changes', () => {
+  it('tells the current context’s MEMORY_OBSERVER of each add and clear, and nobody outside it', async () => {
+    const m = memory(100);
+    const seen: [ConversationMemory, MemoryChange][] = [];
+    const ctx = WorkflowContext.create().withValue(MEMORY_OBSERVER, (mem, change) => {
+      seen.push([mem, change]);
+    });
+    m.add({ role: 'system', content: 'outside' });
+    await runWithContext(ctx.child(), async () => {
+      await Promise.resolve();
+      const added = m.add({ role: 'user', content: 'inside' });
+      m.clear();
+      expect(seen).toEqual([
+        [m, { op: 'add', message: added }],
+        [m, { op: 'clear' }],
+      ]);
+    });
+    m.add({ role: 'user', content: 'after' });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('apply() replays reported changes into the same state, ids, pruning and all', () => {
+    const source = memory(25, 1);
+    const changes: MemoryChange[] = [];
+    const ctx = WorkflowContext.create().withValue(MEMORY_OBSERVER, (_m, c) => changes.push(c));
+    runWithContext(ctx, () => {
+      source.add({ role: 'system', content: 'be brief' });
+      source.add({ role: 'user', content: 'one two three four five', importance: 0.1 });
+      source.clear();
+      source.add({ role: 'user', content: 'one two three four five six' });
+      source.add({ role: 'assistant', content: 'seven eight nine ten eleven twelve' });
+      source.add({ role: 'user', content: 'thirteen fourteen fifteen sixteen' });
+    });
+    const copy = memory(25, 1);
+    copy.add({ role: 'user', content: 'gone after the clear' });
+    for (const change of changes) copy.apply(change);
+    expect(copy.toJSON()).toEqual(source.toJSON());
+    expect(source.messages().length).toBeLessThan(3); // pruning happened, and replayed the same
+  });
+
+  it('apply() refuses a change that is not one', () => {
+    const m = memory(30);
+    expect(() => m.apply({ op: 'drop' } as never)).toThrow(InvalidContextError);
+    expect(() => m.apply({ op: 'add', message: { role: 'user' } } as never)).toThrow(
+      InvalidContextError,
+    );
+    expect(() => m.apply(null as never)).toThrow(InvalidContextError);
+    expect(m.messages()).toEqual([]);
+  });
+
+  it('keeps keepRecent through JSON', () => {
+    const m = new ConversationMemory({ maxTokens: 50, keepRecent: 7 });
+    expect(ConversationMemory.fromJSON(JSON.parse(JSON.stringify(m))).keepRecent).toBe(7);
   });
 });
 

@@ -54,4 +54,33 @@ describe('durable runs in telemetry', () => {
       t = undefined;
     }
   });
+
+  it('a resumed run continues its trace, and its span links to the attempt that died', async () => {
+    t = tracing();
+    const store = new InMemoryDurableStore();
+    const options = { name: 'expense', store, workerId: 'w' };
+    await durable(expense({ until: new Promise<void>(() => {}) }), options).start(1, {
+      runId: 'r',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The first attempt's outermost span never ends (its process "died"); its step did.
+    const died = t.byName('lambda draft').parentSpanContext?.spanId;
+    expect(died).toMatch(/^[0-9a-f]{16}$/);
+    t.exporter.reset();
+    const flow = durable(expense({}), options);
+    await (await flow.resume('r')).result();
+    const info = await flow.get('r');
+    const root = t.byName('invoke_workflow expense');
+    expect(root?.spanContext().traceId).toBe(info.traceId);
+    expect(root?.links.map((l) => [l.context.traceId, l.context.spanId])).toEqual([
+      [info.traceId, died],
+    ]);
+    expect(root?.links[0]?.attributes).toEqual({ 'tta.durable.attempt': 1 });
+    expect(info.attempts.map((a) => [a.traceId, a.spanId])).toEqual([
+      [info.traceId, died],
+      [info.traceId, root?.spanContext().spanId],
+    ]);
+    // Attempts are not steps.
+    expect(info.steps.map((s) => s.path)).toEqual(['expense/1', 'expense/2']);
+  });
 });

@@ -81,11 +81,13 @@ export type {
   TimeoutEvent,
   ToolDescription,
 } from './hooks/events.js';
+export { FOLLOWS_FROM, type SpanLinkTarget } from './hooks/follows-from.js';
 export type { ExecutionInfo, PrimitiveHooks, RegisterHooksOptions } from './hooks/hooks.js';
 export { registerHooks } from './hooks/registry.js';
 export { reportDurable } from './hooks/report-durable.js';
 export { type LlmCallReport, reportLlmCall } from './hooks/report-llm-call.js';
 export {
+  decide,
   enableStepInterceptors,
   STEP_INTERCEPTOR,
   type StepInterceptor,

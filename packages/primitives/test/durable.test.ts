@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CONVERSATION, ConversationMemory } from '@tta/agent-context';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ApprovalRejectedError,
@@ -24,14 +25,18 @@ import {
 } from '../src/durable/index.js';
 import {
   CompensationPrimitive,
+  ConditionalPrimitive,
   enableStepInterceptors,
   lambda,
   parallel,
   RetryPrimitive,
+  RouterPrimitive,
   STEP_INTERCEPTOR,
   sequential,
   WorkflowContext,
 } from '../src/index.js';
+import { OpenAIChatPrimitive } from '../src/llm/index.js';
+import { createFakeLLMServer } from '../src/testing/index.js';
 import { durableStoreContract } from './contracts/durable-store.js';
 
 // One worker name for the whole file: a "new process" in these tests is this worker restarted.
@@ -774,14 +779,164 @@ describe('durable runs keep their budget', () => {
     expect(spent).toBe(100 + 10 + 50); // replayed 100 and 10, then 50 spent now
     expect(calls).toBe(1);
     const steps = await store.getSteps('budget');
-    expect(steps.find((s) => s.path === 'b/1')?.usage).toBe(
-      JSON.stringify({ inputTokens: 70, outputTokens: 30, costUsd: 0.01, model: 'small' }),
-    );
-    // Parallel siblings each journal exactly their own spending.
-    expect(steps.filter((s) => s.path.startsWith('b/2/')).map((s) => s.usage)).toEqual([
-      JSON.stringify({ inputTokens: 5, outputTokens: 5, costUsd: 0 }),
-      JSON.stringify({ inputTokens: 20, outputTokens: 30, costUsd: 0 }),
+    const effects = (path: string) =>
+      steps.filter((s) => s.path === path).map((s) => JSON_CODEC.decode(s.effects ?? 'null'));
+    expect(effects('b/1')).toEqual([
+      { usage: { inputTokens: 70, outputTokens: 30, costUsd: 0.01, model: 'small' } },
     ]);
+    // Parallel siblings each journal exactly their own spending.
+    expect([...effects('b/2/0'), ...effects('b/2/1')]).toEqual([
+      { usage: { inputTokens: 5, outputTokens: 5, costUsd: 0 } },
+      { usage: { inputTokens: 20, outputTokens: 30, costUsd: 0 } },
+    ]);
+  });
+});
+
+describe('durable runs keep their decisions', () => {
+  it('a resumed run takes the route and the branch it took, though deciding again would differ', async () => {
+    const store = new InMemoryDurableStore();
+    let hold: Promise<void> | undefined = new Promise<void>(() => {});
+    let selects = 0;
+    let predicates = 0;
+    const ran: string[] = [];
+    const make = () =>
+      sequential(
+        { name: 'd' },
+        new RouterPrimitive({
+          name: 'pick',
+          routes: {
+            // What a model-based or time-based router does: a different answer on the second call.
+            a: lambda(async (n: number) => {
+              ran.push('a');
+              if (hold !== undefined) await hold;
+              return n + 1;
+            }),
+            b: lambda((n: number) => {
+              ran.push('b');
+              return n + 100;
+            }),
+          },
+          select: () => (selects++ === 0 ? 'a' : 'b'),
+        }),
+        new ConditionalPrimitive(
+          () => predicates++ === 0,
+          lambda((n: number) => `then ${n}`),
+          lambda((n: number) => `else ${n}`),
+          { name: 'check' },
+        ),
+      );
+    await durable(make(), { name: 'd', store, ...W }).start(1, { runId: 'd1' });
+    await vi.waitFor(() => expect(ran).toEqual(['a']));
+    hold = undefined;
+    const flow = durable(make(), { name: 'd', store, ...W });
+    expect(await (await flow.resume('d1')).result()).toBe('then 2');
+    expect(ran).toEqual(['a', 'a']); // route a again (its step had not finished), never b
+    expect(selects).toBe(1);
+    expect(predicates).toBe(1);
+    expect((await flow.get('d1')).steps.map((s) => s.path)).toEqual([
+      'd/1/@decision',
+      'd/1/a',
+      'd/2/@decision',
+      'd/2/then',
+    ]);
+  });
+});
+
+describe('durable runs keep their conversation', () => {
+  it('a resumed run’s model step sees the turns of replayed steps; they are not asked again', async () => {
+    const server = await createFakeLLMServer();
+    try {
+      const store = new InMemoryDurableStore();
+      let hold: Promise<void> | undefined = new Promise<void>(() => {});
+      const make = () =>
+        sequential(
+          { name: 'talk' },
+          new OpenAIChatPrimitive({ model: 'fake', baseURL: server.url, apiKey: 'k' }),
+          lambda(async (answer: { text: string }) => {
+            if (hold !== undefined) await hold; // the crash happens here, in the first process
+            return `You said "${answer.text}". And then?`;
+          }),
+          new OpenAIChatPrimitive({ model: 'fake', baseURL: server.url, apiKey: 'k' }),
+          lambda((_: unknown, ctx: WorkflowContext) =>
+            ctx
+              .getValue(CONVERSATION)
+              ?.messages()
+              .map((m) => `${m.role}: ${m.content}`),
+          ),
+        );
+      const conversation = new ConversationMemory({ maxTokens: 1000 });
+      conversation.add({ role: 'system', content: 'be brief' });
+      const ctx = WorkflowContext.create().withValue(CONVERSATION, conversation);
+      await durable(make(), { name: 'talk', store, ...W }).start('hello', {
+        runId: 'c1',
+        context: ctx,
+      });
+      await vi.waitFor(async () =>
+        expect((await store.getSteps('c1')).map((s) => s.path)).toContain('talk/1'),
+      );
+      hold = undefined;
+      // A new process: the conversation comes from the store, not from the object above.
+      const flow = durable(make(), { name: 'talk', store, ...W });
+      const transcript = await (await flow.resume('c1')).result();
+      const expected = [
+        'system: be brief',
+        'user: hello',
+        'assistant: Echo: hello',
+        'user: You said "Echo: hello". And then?',
+        'assistant: Echo: You said "Echo: hello". And then?',
+      ];
+      expect(transcript).toEqual(expected);
+      expect(server.requests).toHaveLength(2); // the first model call was replayed
+      expect(server.requests[1]?.messages.map((m) => `${m.role}: ${m.content}`)).toEqual(
+        expected.slice(0, 4),
+      );
+      const info = await flow.get('c1');
+      expect(info.conversation?.messages.map((m) => `${m.role}: ${m.content}`)).toEqual(expected);
+      // Ids survive too: the replayed turns are the same messages, not copies.
+      expect(info.conversation?.messages[2]?.id).toBe(conversation.messages()[2]?.id);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('only the run’s conversation is journaled; a corrupt change names the run and the step', async () => {
+    const store = new InMemoryDurableStore();
+    const elsewhere = new ConversationMemory({ maxTokens: 100 });
+    const flow = durable(
+      sequential(
+        { name: 'm' },
+        lambda((n: number, ctx: WorkflowContext) => {
+          ctx.getValue(CONVERSATION)?.add({ role: 'user', content: `n=${n}` });
+          elsewhere.add({ role: 'user', content: 'not the run' });
+          return n;
+        }),
+        lambda((n: number) => n + 1),
+      ),
+      { name: 'm', store, ...W },
+    );
+    const ctx = WorkflowContext.create().withValue(
+      CONVERSATION,
+      new ConversationMemory({ maxTokens: 100 }),
+    );
+    await (await flow.start(1, { runId: 'm1', context: ctx })).result();
+    const [first] = await store.getSteps('m1');
+    const effects = JSON_CODEC.decode(first?.effects ?? 'null') as { memory: { op: string }[] };
+    expect(effects.memory.map((c) => c.op)).toEqual(['add']);
+    expect((await flow.get('m1')).conversation?.messages.map((m) => m.content)).toEqual(['n=1']);
+    // Tamper with the journal: the change is no longer a message.
+    const bad = new InMemoryDurableStore();
+    const run = await store.getRun('m1');
+    if (run === undefined || first === undefined) throw new Error('the run was not stored');
+    await bad.createRun({ ...run, status: 'failed' });
+    await bad.appendStep('m1', {
+      ...first,
+      effects: JSON_CODEC.encode({ memory: [{ op: 'add', message: { role: 'user' } }] }),
+    });
+    const err = await durable(flow.workflow, { name: 'm', store: bad, ...W })
+      .get('m1')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptJournalError);
+    expect(err).toMatchObject({ runId: 'm1', step: 'm/1' });
   });
 });
 

@@ -1,6 +1,10 @@
+// A conversation that stays within a token budget, with its JSON form and its change reports
+// (MEMORY_OBSERVER, apply) in one file: pruning, restoring and replaying must agree on every rule.
 import { randomUUID } from 'node:crypto';
+import { currentContext } from '../async-context.js';
 import { InvalidContextError } from '../errors/invalid-context-error.js';
 import { MessageTooLargeError } from '../errors/message-too-large-error.js';
+import { MEMORY_OBSERVER, type MemoryChange } from './memory-keys.js';
 import { approximateTokenCount, type TokenCounter } from './token-counter.js';
 
 /**
@@ -83,6 +87,8 @@ export interface ConversationMemoryJSON {
   version: 1;
   sessionId?: string;
   maxTokens: number;
+  /** Absent in data saved before it was kept: the default (4) then. */
+  keepRecent?: number;
   messages: Message[];
 }
 
@@ -183,6 +189,7 @@ export class ConversationMemory {
     this.#messages.push(message);
     this.#tokens += tokenCount;
     this.#prune(message);
+    this.#notify({ op: 'add', message });
     return message;
   }
 
@@ -190,6 +197,38 @@ export class ConversationMemory {
   clear(): void {
     this.#messages = [];
     this.#tokens = 0;
+    this.#notify({ op: 'clear' });
+  }
+
+  /**
+   * Replays a change reported to `MEMORY_OBSERVER` (a durable run restoring its conversation):
+   * the message keeps its id, time and token count, and pruning runs as after `add()`. Observers
+   * are not told again. A change that is not valid throws `InvalidContextError`.
+   *
+   * @example
+   * ```ts
+   * for (const change of journaled) memory.apply(change);
+   * ```
+   */
+  apply(change: MemoryChange): void {
+    if (typeof change !== 'object' || change === null)
+      throw new InvalidContextError({ field: 'conversation change', reason: 'is not an object' });
+    if (change.op === 'clear') {
+      this.#messages = [];
+      this.#tokens = 0;
+      return;
+    }
+    if (change.op !== 'add')
+      throw new InvalidContextError({ field: 'conversation change', reason: 'has no valid op' });
+    const message = validMessage(change.message, 'conversation change.message');
+    this.#messages.push(message);
+    this.#tokens += message.tokenCount;
+    this.#prune(message);
+  }
+
+  // Who changed the memory, and in which step: the current context's observer, if any.
+  #notify(change: MemoryChange): void {
+    currentContext()?.getValue(MEMORY_OBSERVER)?.(this, change);
   }
 
   #prune(added: Message): void {
@@ -219,6 +258,7 @@ export class ConversationMemory {
       version: 1,
       ...(this.sessionId === undefined ? {} : { sessionId: this.sessionId }),
       maxTokens: this.maxTokens,
+      keepRecent: this.keepRecent,
       messages: this.#messages.map((m) => ({ ...m, metadata: { ...m.metadata } })),
     };
   }
@@ -240,30 +280,35 @@ export class ConversationMemory {
     const memory = new ConversationMemory({
       maxTokens: options?.maxTokens ?? (data.maxTokens as number),
       tokenCounter: options?.tokenCounter,
-      keepRecent: options?.keepRecent,
+      keepRecent: options?.keepRecent ?? data.keepRecent,
       sessionId: options?.sessionId ?? data.sessionId,
     });
     for (const [i, m] of data.messages.entries()) {
-      if (
-        typeof m !== 'object' ||
-        m === null ||
-        !ROLES.has(m.role) ||
-        typeof m.content !== 'string' ||
-        typeof m.id !== 'string' ||
-        typeof m.tokenCount !== 'number' ||
-        typeof m.timestamp !== 'number' ||
-        typeof m.importance !== 'number'
-      ) {
-        throw new InvalidContextError({
-          field: `conversation.messages[${i}]`,
-          reason: 'is not a valid message',
-        });
-      }
-      memory.#messages.push({ ...m, metadata: { ...m.metadata } });
-      memory.#tokens += m.tokenCount;
+      const message = validMessage(m, `conversation.messages[${i}]`);
+      memory.#messages.push(message);
+      memory.#tokens += message.tokenCount;
     }
     const last = memory.#messages.at(-1);
     if (last !== undefined) memory.#prune(last);
     return memory;
   }
+}
+
+/** A stored message from outside (saved JSON, a journal), checked; a copy. */
+function validMessage(m: unknown, field: string): Message {
+  const v = m as Partial<Message> | null;
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    !ROLES.has(v.role as MessageRole) ||
+    typeof v.content !== 'string' ||
+    typeof v.id !== 'string' ||
+    typeof v.tokenCount !== 'number' ||
+    !(v.tokenCount >= 0) ||
+    typeof v.timestamp !== 'number' ||
+    typeof v.importance !== 'number'
+  ) {
+    throw new InvalidContextError({ field, reason: 'is not a valid message' });
+  }
+  return { ...(v as Message), metadata: { ...v.metadata } };
 }

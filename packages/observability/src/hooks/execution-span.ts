@@ -3,13 +3,14 @@ import {
   type Context,
   createTraceState,
   isSpanContextValid,
+  type Link,
   context as otelContext,
   SpanKind,
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
 import type { WorkflowContext } from '@tta/agent-context';
-import type { ExecutionInfo } from '@tta/primitives';
+import { type ExecutionInfo, FOLLOWS_FROM } from '@tta/primitives';
 import { ATTR, errorType } from '../attributes.js';
 import { RUN_IDS } from '../evaluation/trace-run.js';
 import { asMessages, genAiSpan } from './gen-ai-span.js';
@@ -74,10 +75,15 @@ export function traceExecution<T>(
   const capture = role?.carriesContent === true && t.captureContent;
   if (capture)
     attributes[ATTR.genAiInputMessages] = asMessages(info.input, 'user', t.maxContentLength);
+  // The outermost execution may follow from other spans (a resumed durable run: the attempt
+  // that died), which are links, not parents.
+  const links = owner === undefined ? linksOf(ctx) : undefined;
   const start = () =>
     t.tracer.startSpan(
       role?.name ?? `${primitive.type} ${primitive.name}`,
-      { kind: SpanKind.INTERNAL, attributes },
+      links === undefined
+        ? { kind: SpanKind.INTERNAL, attributes }
+        : { kind: SpanKind.INTERNAL, attributes, links },
       parent,
     );
   // A root span in a trace that started with this context: in the context's trace id (with the
@@ -152,6 +158,15 @@ export function traceExecution<T>(
         throw error;
       },
     );
+}
+
+function linksOf(ctx: WorkflowContext): Link[] | undefined {
+  const follows = ctx.getValue(FOLLOWS_FROM);
+  if (follows === undefined || follows.length === 0) return undefined;
+  return follows.map((target) => ({
+    context: { traceId: target.traceId, spanId: target.spanId, traceFlags: 0, isRemote: true },
+    ...(target.attributes === undefined ? {} : { attributes: { ...target.attributes } }),
+  }));
 }
 
 /** ERROR status and `error.type`; the exception itself only on the first span it fails. */

@@ -1,5 +1,10 @@
 import { WorkflowContext } from '@tta/agent-context';
-import { type DescribedChild, type PrimitiveOptions, WorkflowPrimitive } from '@tta/primitives';
+import {
+  type DescribedChild,
+  decide,
+  type PrimitiveOptions,
+  WorkflowPrimitive,
+} from '@tta/primitives';
 import { custom, declareOptions, fn, oneOf, optional, type Resolved } from '../internal/options.js';
 import { agentsOption } from './agents-option.js';
 
@@ -203,11 +208,15 @@ export class AgentHandoffPrimitive<I, O> extends WorkflowPrimitive<I, HandoffRes
 
   protected async run(input: I, context: WorkflowContext): Promise<HandoffResult<O>> {
     const { to, condition, reason, onHandoff } = this.#options;
-    const agent = typeof to === 'string' ? to : await to(input, context);
+    // Both choices are recorded in durable runs: a resumed run hands off as it did.
+    const agent =
+      typeof to === 'string' ? to : await decide(this, context, () => to(input, context));
     const target = this.#target(agent);
     const proceed =
       this.strategy !== 'conditional' ||
-      (await (condition as NonNullable<typeof condition>)(input, context));
+      (await decide(this, context, async () =>
+        Boolean(await (condition as NonNullable<typeof condition>)(input, context)),
+      ));
     const status = !proceed ? 'skipped' : this.strategy === 'queued' ? 'queued' : 'completed';
     const record: HandoffRecord = {
       from: context.agentId,

@@ -1,5 +1,6 @@
 import type { WorkflowContext } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
+import { decide } from '../hooks/step-interceptor.js';
 import type { DescribedChild } from './describe.js';
 import { isWorkflowPrimitive } from './is-primitive.js';
 import type { PrimitiveOptions } from './types.js';
@@ -60,7 +61,11 @@ export class ConditionalPrimitive<I, T, E = I> extends WorkflowPrimitive<I, T | 
   }
 
   protected async run(input: I, context: WorkflowContext): Promise<T | E> {
-    if (await this.#predicate(input, context)) return this.#then.execute(input, context);
+    // Recorded in durable runs: a resumed run takes the branch it took.
+    const holds = await decide(this, context, async () =>
+      Boolean(await this.#predicate(input, context)),
+    );
+    if (holds) return this.#then.execute(input, context);
     if (this.#else !== undefined) return this.#else.execute(input, context);
     return input as unknown as E;
   }

@@ -1,6 +1,7 @@
 import type { WorkflowContext } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import { RouteNotFoundError } from '../errors/route-not-found-error.js';
+import { decide } from '../hooks/step-interceptor.js';
 import type { DescribedChild } from './describe.js';
 import { isWorkflowPrimitive } from './is-primitive.js';
 import type { BranchInput } from './parallel-types.js';
@@ -100,7 +101,8 @@ export class Router<
   }
 
   protected async run(input: I, context: WorkflowContext): Promise<OutputOf<R[keyof R]>> {
-    const selected = await this.#select(input, context);
+    // Recorded in durable runs: a resumed run takes the route it took.
+    const selected = await decide(this, context, () => this.#select(input, context));
     let route =
       typeof selected === 'string' && Object.hasOwn(this.routes, selected) ? selected : undefined;
     const usedDefault = route === undefined && this.#default !== undefined;

@@ -7,15 +7,17 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
+  CONVERSATION,
+  ConversationMemory,
+  type ConversationMemoryJSON,
   toCancellationError,
-  USAGE_OBSERVER,
-  type Usage,
   WorkflowContext,
   waitFor,
 } from '@tta/agent-context';
 import {
   type DurableRunEvent,
   enableStepInterceptors,
+  FOLLOWS_FROM,
   type PrimitiveRef,
   reportDurable,
   STEP_INTERCEPTOR,
@@ -31,7 +33,9 @@ import {
   SignalPayloadError,
   WorkflowVersionMismatchError,
 } from './errors/durable-errors.js';
+import { decodeRunContext, encodeRunContext, traceIdOf } from './run-context.js';
 import { RUN_SERVICES, type RunServices, SuspendRun } from './run-services.js';
+import { type RecordedEffects, replayEffects, StepEffects } from './step-effects.js';
 import type {
   DurableStore,
   RunQuery,
@@ -53,7 +57,15 @@ interface DriveState {
   readonly abort: AbortController;
   /** The fencing token of this drive's claim. */
   readonly fence: number;
+  /** The run's conversation, when it carries one: replayed steps apply their changes to it. */
+  readonly conversation: ConversationMemory | undefined;
+  /** The span of this attempt's outermost execution, once journaled (see ATTEMPT_PATH). */
+  attemptNoted: boolean;
 }
+
+// Each attempt at a run (a start, a resume) journals the ids of its outermost span at this path,
+// which no step has (paths are non-empty): a resumed attempt links its span to the one that died.
+const ATTEMPT_PATH = '';
 
 const STORE_FAILED = 'the store failed to record a step; the run stays running for recover()';
 const LEASE_LOST =
@@ -99,6 +111,12 @@ export interface DurableOptions {
    * larger ones fail with `DurableValueError` at the step that produced them. Default: 1048576.
    */
   maxValueBytes?: number | undefined;
+  /**
+   * Rebuilds a run's conversation (the context's `CONVERSATION` when the run started) on resume,
+   * before its steps' changes are applied again: give one to restore a custom `tokenCounter`.
+   * Default: `ConversationMemory.fromJSON(saved)`.
+   */
+  restoreConversation?: ((saved: ConversationMemoryJSON) => ConversationMemory) | undefined;
 }
 
 /**
@@ -171,6 +189,16 @@ export interface RunInfo<I, O> {
   readonly steps: readonly StepInfo[];
   /** The trace the run belongs to (its context's trace id): find its spans with it. */
   readonly traceId: string | undefined;
+  /**
+   * Each attempt at the run (its start, then every resume) that was traced: the ids of its
+   * outermost span. A resumed attempt's span links to the one before it.
+   */
+  readonly attempts: readonly { traceId: string; spanId: string; startedAt: number }[];
+  /**
+   * The run's conversation now (its `CONVERSATION` at the start plus every journaled step's
+   * changes), when it carries one.
+   */
+  readonly conversation?: ConversationMemoryJSON | undefined;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -219,6 +247,7 @@ export class DurableWorkflow<I, O> {
   readonly #maxValueBytes: number;
   readonly #store: DurableStore;
   readonly #codec: DurableCodec;
+  readonly #restoreConversation: (saved: ConversationMemoryJSON) => ConversationMemory;
   // Runs this process is driving: their outcome, and how to stop them.
   readonly #active = new Map<string, { result: Promise<O>; abort: AbortController }>();
   // Runs that suspended just as their signal arrived and are being driven again.
@@ -253,6 +282,13 @@ export class DurableWorkflow<I, O> {
       throw new RangeError('durable: leaseMs must be a number >= 100');
     this.#store = options.store;
     this.#codec = options.codec ?? JSON_CODEC;
+    if (
+      options.restoreConversation !== undefined &&
+      typeof options.restoreConversation !== 'function'
+    )
+      throw new TypeError('durable: restoreConversation must be a function');
+    this.#restoreConversation =
+      options.restoreConversation ?? ((saved) => ConversationMemory.fromJSON(saved));
   }
 
   /** Starts a run (or finds the run with this `runId`). The run goes on after `start` returns. */
@@ -261,6 +297,7 @@ export class DurableWorkflow<I, O> {
     if (typeof runId !== 'string' || runId.length === 0 || runId.length > 256)
       throw new TypeError('DurableWorkflow.start: runId must be a string of 1 to 256 characters');
     const context = options.context ?? new WorkflowContext();
+    const conversation = context.getValue(CONVERSATION);
     const now = Date.now();
     const record: RunRecord = {
       runId,
@@ -269,7 +306,10 @@ export class DurableWorkflow<I, O> {
       fingerprint: this.fingerprint,
       status: 'running',
       input: this.#encode(input, 'input'),
-      context: JSON.stringify(context.toJSON()),
+      context: encodeRunContext(
+        context,
+        conversation && this.#encode(conversation.toJSON(), 'conversation'),
+      ),
       owner: this.workerId,
       leaseUntil: now + this.#leaseMs,
       fence: 1,
@@ -284,7 +324,7 @@ export class DurableWorkflow<I, O> {
         reason: `the id belongs to a run of ${run.workflow}`,
       });
     if (!created) return this.#handle(run, false);
-    return this.#drive(run, input, context, 1, 'started');
+    return this.#drive(run, input, context, 1, 'started', conversation);
   }
 
   /** Runs an unfinished run again in this process; completed steps answer from the journal. */
@@ -296,15 +336,7 @@ export class DurableWorkflow<I, O> {
     if (run.status === 'completed' || run.status === 'cancelled') return this.#handle(run, false);
     this.#checkVersion(run);
     const input = this.#decode(run, run.input, 'input') as I;
-    let context: WorkflowContext;
-    try {
-      context = WorkflowContext.fromJSON(run.context);
-    } catch (error) {
-      throw new CorruptJournalError(
-        { runId, step: 'run', reason: 'the stored context is not valid' },
-        { cause: error },
-      );
-    }
+    const { context, conversation } = this.#restoreContext(run);
     // A failed run goes back to running (unowned) so it can be claimed like any other.
     if (run.status === 'failed')
       await this.#store.finishRun(runId, { status: 'running', updatedAt: Date.now() });
@@ -324,13 +356,56 @@ export class DurableWorkflow<I, O> {
             : `${latest.owner} holds it (lease until ${new Date(latest.leaseUntil ?? 0).toISOString()})`,
       });
     }
-    return this.#drive(run, input, context, fence, 'resumed');
+    return this.#drive(run, input, context, fence, 'resumed', conversation);
+  }
+
+  /** The stored context, and the conversation as it was at the start (a new object). */
+  #restoreContext(run: RunRecord): {
+    context: WorkflowContext;
+    conversation: ConversationMemory | undefined;
+  } {
+    let stored: ReturnType<typeof decodeRunContext>;
+    try {
+      stored = decodeRunContext(run.context);
+    } catch (error) {
+      throw new CorruptJournalError(
+        { runId: run.runId, step: 'run', reason: 'the stored context is not valid' },
+        { cause: error },
+      );
+    }
+    if (stored.conversation === undefined)
+      return { context: stored.context, conversation: undefined };
+    const saved = this.#decode(run, stored.conversation, 'conversation');
+    try {
+      return {
+        context: stored.context,
+        conversation: this.#restoreConversation(saved as ConversationMemoryJSON),
+      };
+    } catch (error) {
+      throw new CorruptJournalError(
+        { runId: run.runId, step: 'conversation', reason: 'the stored conversation is not valid' },
+        { cause: error },
+      );
+    }
   }
 
   /** The run's status, input, output or error, and its journaled steps. */
   async get(runId: string): Promise<RunInfo<I, O>> {
     const run = await this.#run(runId);
-    const steps = await this.#store.getSteps(runId);
+    const journal = await this.#store.getSteps(runId);
+    const steps = journal.filter((s) => s.path !== ATTEMPT_PATH);
+    const attempts = journal
+      .filter((s) => s.path === ATTEMPT_PATH)
+      .flatMap((s) => {
+        const ids = spanIdsOf(s.value);
+        return ids === undefined ? [] : [{ ...ids, startedAt: s.startedAt }];
+      });
+    const { conversation } = this.#restoreContext(run);
+    if (conversation !== undefined) {
+      // Spending goes to a scratch context: only the conversation is wanted here.
+      const scratch = new WorkflowContext();
+      for (const step of steps) this.#replayEffects(run, step, scratch, conversation);
+    }
     return {
       runId,
       workflow: run.workflow,
@@ -347,6 +422,8 @@ export class DurableWorkflow<I, O> {
         durationMs: s.endedAt - s.startedAt,
       })),
       traceId: traceIdOf(run.context),
+      attempts,
+      ...(conversation === undefined ? {} : { conversation: conversation.toJSON() }),
       createdAt: run.createdAt,
       updatedAt: run.updatedAt,
     };
@@ -559,16 +636,38 @@ export class DurableWorkflow<I, O> {
     context: WorkflowContext,
     fence: number,
     how: 'started' | 'resumed',
+    conversation: ConversationMemory | undefined,
   ): Promise<RunHandle<O>> {
     const { runId } = run;
     const journal = new Map<string, StepRecord>();
-    for (const step of await this.#store.getSteps(runId))
-      journal.set(`${step.seq}#${step.path}`, step);
+    const attempts: StepRecord[] = [];
+    for (const step of await this.#store.getSteps(runId)) {
+      if (step.path === ATTEMPT_PATH) attempts.push(step);
+      else journal.set(`${step.seq}#${step.path}`, step);
+    }
     const abort = new AbortController();
-    const runContext = context.child({ signal: abort.signal }).withValue(RUN_VERSION, run.version);
+    let runContext = context.child({ signal: abort.signal }).withValue(RUN_VERSION, run.version);
+    // A resumed run carries its own conversation, rebuilt from the journal as steps replay.
+    if (conversation !== undefined) runContext = runContext.withValue(CONVERSATION, conversation);
+    // The attempt before this one (the one that died, or was suspended): its span is linked.
+    const previous = spanIdsOf(attempts.at(-1)?.value);
+    if (previous !== undefined)
+      runContext = runContext.withValue(FOLLOWS_FROM, [
+        { ...previous, attributes: { 'tta.durable.attempt': attempts.length } },
+      ]);
     const counters = new Map<string, number>();
     const signalsTaken = new Map<string, number>();
-    const state: DriveState = { run, journal, counters, signalsTaken, abort, fence };
+    const state: DriveState = {
+      run,
+      journal,
+      counters,
+      signalsTaken,
+      abort,
+      fence,
+      conversation,
+      attemptNoted: false,
+    };
+    const attempt = attempts.length;
     // The lease: renewed while the run is driven here; lost, the run stops at once.
     const heartbeat = setInterval(
       () => {
@@ -585,7 +684,9 @@ export class DurableWorkflow<I, O> {
     );
     heartbeat.unref?.();
     const interceptor: StepInterceptor = (info, runStep) =>
-      this.#step(state, info.primitive, info.context, runStep);
+      !state.attemptNoted && info.primitive === this.workflow
+        ? this.#noteAttempt(state, attempt, runContext, info.context).then(() => runStep())
+        : this.#step(state, info.primitive, info.context, runStep);
     const release = enableStepInterceptors();
     let wakeAgain = false;
     const report = (status: DurableRunEvent['status']) =>
@@ -682,6 +783,75 @@ export class DurableWorkflow<I, O> {
     return { runId, created: true, result: () => this.#follow(runId, entry.result) };
   }
 
+  /** Journals a step with this drive's fence; a store failure or a lost lease stops the run. */
+  async #append(state: DriveState, step: StepRecord): Promise<void> {
+    const { run, abort, fence } = state;
+    let written: boolean;
+    try {
+      written = await this.#store.appendStep(run.runId, step, fence);
+    } catch (error) {
+      // The store failed: the step's result is not recorded, so the run is not failed either.
+      // It stops here, still running, and is recovered (from the journal) once the store is back.
+      const stopped = new RunStateError(
+        { runId: run.runId, status: 'running', reason: STORE_FAILED },
+        { cause: error },
+      );
+      abort.abort(stopped);
+      throw stopped;
+    }
+    if (!written) {
+      const lost = leaseLost(run.runId);
+      abort.abort(lost);
+      throw lost;
+    }
+  }
+
+  /**
+   * Journals the ids of this attempt's outermost span, when a tracer gave it one of its own, so
+   * that the next attempt (after a crash, a suspension) links to it.
+   */
+  async #noteAttempt(
+    state: DriveState,
+    attempt: number,
+    runContext: WorkflowContext,
+    rootContext: WorkflowContext,
+  ): Promise<void> {
+    state.attemptNoted = true;
+    if (rootContext.spanId === runContext.spanId) return;
+    const now = Date.now();
+    await this.#append(state, {
+      path: ATTEMPT_PATH,
+      seq: attempt,
+      status: 'completed',
+      value: JSON.stringify({ traceId: rootContext.traceId, spanId: rootContext.spanId }),
+      startedAt: now,
+      endedAt: now,
+    });
+  }
+
+  /** Redoes a replayed step's effects (spending, conversation changes); bad ones name the step. */
+  #replayEffects(
+    run: RunRecord,
+    step: StepRecord,
+    context: WorkflowContext,
+    conversation: ConversationMemory | undefined,
+  ): void {
+    if (step.effects === undefined) return;
+    const effects = this.#decode(run, step.effects, step.path);
+    try {
+      replayEffects(effects, context, conversation);
+    } catch (error) {
+      throw new CorruptJournalError(
+        {
+          runId: run.runId,
+          step: step.path,
+          reason: `its effects are not valid: ${error instanceof Error ? error.message : String(error)}`,
+        },
+        { cause: error },
+      );
+    }
+  }
+
   /** One execution inside a run: leaves answer from the journal or run and are recorded. */
   async #step(
     state: DriveState,
@@ -690,27 +860,8 @@ export class DurableWorkflow<I, O> {
     runStep: (context?: WorkflowContext) => Promise<unknown>,
   ): Promise<unknown> {
     if (primitive.isLeaf !== true || primitive.path === undefined) return runStep();
-    const { run, journal, counters, signalsTaken, abort, fence } = state;
-    const record = async (step: StepRecord) => {
-      let written: boolean;
-      try {
-        written = await this.#store.appendStep(run.runId, step, fence);
-      } catch (error) {
-        // The store failed: the step's result is not recorded, so the run is not failed either.
-        // It stops here, still running, and is recovered (from the journal) once the store is back.
-        const stopped = new RunStateError(
-          { runId: run.runId, status: 'running', reason: STORE_FAILED },
-          { cause: error },
-        );
-        abort.abort(stopped);
-        throw stopped;
-      }
-      if (!written) {
-        const lost = leaseLost(run.runId);
-        abort.abort(lost);
-        throw lost;
-      }
-    };
+    const { run, journal, counters, signalsTaken, abort, conversation } = state;
+    const record = (step: StepRecord) => this.#append(state, step);
     const path = primitive.path;
     const seq = counters.get(path) ?? 0;
     counters.set(path, seq + 1);
@@ -724,7 +875,9 @@ export class DurableWorkflow<I, O> {
       if (waitsFor !== undefined) signalsTaken.set(waitsFor, signalIndex + 1);
     };
     const recorded = journal.get(`${seq}#${path}`);
+    // A composite's decision (router, conditional) is journaled like a step but is not one.
     const step = (status: 'replayed' | 'recorded', writeMs?: number) =>
+      primitive.type !== 'decision' &&
       reportDurable(
         { type: 'durable-step', runId: run.runId, workflow: this.name, status, writeMs },
         primitive,
@@ -733,7 +886,7 @@ export class DurableWorkflow<I, O> {
     if (recorded?.status === 'completed') {
       took();
       step('replayed');
-      chargeAgain(context, recorded);
+      this.#replayEffects(run, recorded, context, conversation);
       return this.#decode(run, recorded.value, path);
     }
     // A recorded failure replays as that failure (a retry then takes the same path), except the
@@ -743,9 +896,11 @@ export class DurableWorkflow<I, O> {
       (run.status !== 'failed' || journal.has(`${seq + 1}#${path}`))
     ) {
       step('replayed');
-      chargeAgain(context, recorded);
+      this.#replayEffects(run, recorded, context, conversation);
       throw this.#decode(run, recorded.value, path);
     }
+    // The last failure of a failed run, about to run again: what it did before failing happened.
+    if (recorded !== undefined) this.#replayEffects(run, recorded, context, conversation);
     const services: RunServices = {
       runId: run.runId,
       stepKey: `${path}#${seq}`,
@@ -759,10 +914,8 @@ export class DurableWorkflow<I, O> {
     };
     const startedAt = Date.now();
     // What this step spends (its siblings may spend the same budget in parallel), to journal it.
-    const used = new StepUsage();
-    const stepContext = context
-      .withValue(RUN_SERVICES, services)
-      .withValue(USAGE_OBSERVER, (usage) => used.add(usage));
+    const effects = new StepEffects(conversation);
+    const stepContext = effects.observe(context.withValue(RUN_SERVICES, services));
     let output: unknown;
     try {
       output = await runStep(stepContext);
@@ -777,7 +930,7 @@ export class DurableWorkflow<I, O> {
         seq,
         status: 'failed',
         value: this.#encodeError(error),
-        usage: used.text(),
+        ...this.#effectsField(effects.value(), path),
         startedAt,
         endedAt: Date.now(),
       });
@@ -789,13 +942,18 @@ export class DurableWorkflow<I, O> {
       seq,
       status: 'completed',
       value: this.#encode(output, path),
-      usage: used.text(),
+      ...this.#effectsField(effects.value(), path),
       startedAt,
       endedAt: Date.now(),
     });
     step('recorded', performance.now() - writing);
     took();
     return output;
+  }
+
+  /** The journal field for a step's effects, if it had any (size-limited like any value). */
+  #effectsField(effects: RecordedEffects | undefined, step: string): { effects?: string } {
+    return effects === undefined ? {} : { effects: this.#encode(effects, step) };
   }
 
   #encode(value: unknown, step: string): string {
@@ -841,58 +999,15 @@ export class DurableWorkflow<I, O> {
   }
 }
 
-/** The trace id in a stored context, if it has one. */
-function traceIdOf(context: string): string | undefined {
+/** The span ids journaled for an attempt, if readable. */
+function spanIdsOf(value: string | undefined): { traceId: string; spanId: string } | undefined {
+  if (value === undefined) return undefined;
   try {
-    const traceId = (JSON.parse(context) as { traceId?: unknown }).traceId;
-    return typeof traceId === 'string' ? traceId : undefined;
+    const { traceId, spanId } = JSON.parse(value) as { traceId?: unknown; spanId?: unknown };
+    return typeof traceId === 'string' && typeof spanId === 'string'
+      ? { traceId, spanId }
+      : undefined;
   } catch {
-    return undefined;
+    return undefined; // bookkeeping: an unreadable attempt only loses its link
   }
-}
-
-/** One step's spending, as its journal entry stores it. */
-class StepUsage {
-  #inputTokens = 0;
-  #outputTokens = 0;
-  #costUsd = 0;
-  readonly #models = new Set<string>();
-
-  add(usage: Usage): void {
-    this.#inputTokens += usage.inputTokens ?? 0;
-    this.#outputTokens += usage.outputTokens ?? 0;
-    this.#costUsd += usage.costUsd ?? 0;
-    if (usage.model !== undefined) this.#models.add(usage.model);
-  }
-
-  /** JSON for the journal, or undefined when the step spent nothing. */
-  text(): string | undefined {
-    if (this.#inputTokens === 0 && this.#outputTokens === 0 && this.#costUsd === 0)
-      return undefined;
-    const [model] = this.#models;
-    return JSON.stringify({
-      inputTokens: this.#inputTokens,
-      outputTokens: this.#outputTokens,
-      costUsd: this.#costUsd,
-      ...(this.#models.size === 1 && model !== undefined ? { model } : {}),
-    });
-  }
-}
-
-/** A replayed step's recorded spending, charged to the run's budget again so its totals survive. */
-function chargeAgain(context: WorkflowContext, recorded: StepRecord): void {
-  if (recorded.usage === undefined) return;
-  let u: Record<string, unknown>;
-  try {
-    u = JSON.parse(recorded.usage) as Record<string, unknown>;
-  } catch {
-    return; // bookkeeping: an unreadable record does not stop the run
-  }
-  const amount = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
-  context.recordUsage({
-    inputTokens: amount(u.inputTokens),
-    outputTokens: amount(u.outputTokens),
-    costUsd: amount(u.costUsd),
-    ...(typeof u.model === 'string' ? { model: u.model } : {}),
-  });
 }

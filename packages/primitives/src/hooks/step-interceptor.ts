@@ -1,4 +1,5 @@
 import { createContextKey, type WorkflowContext } from '@tta/agent-context';
+import type { PrimitiveRef } from './events.js';
 import type { ExecutionInfo } from './hooks.js';
 
 // A run-scoped way to stand in for a step: a durable run answers a completed step from its
@@ -69,4 +70,35 @@ export function enableStepInterceptors(): () => void {
 /** True while any interceptor may exist. */
 export function interceptorsEnabled(): boolean {
   return interceptors.active > 0;
+}
+
+/**
+ * A decision a composite makes between its steps (a router's route, a conditional's branch).
+ * Inside a run that intercepts steps (a durable run) it is one more step, at `<path>/@decision`:
+ * journaled, and answered from the journal on replay, so a resumed run takes the branch it took
+ * before even when the decision reads a clock, a model or the outside world. Elsewhere it is just
+ * `decideNow()`.
+ *
+ * @example
+ * ```ts
+ * const route = await decide(this, context, () => this.select(input, context));
+ * ```
+ */
+export function decide<T>(
+  owner: PrimitiveRef,
+  context: WorkflowContext,
+  decideNow: () => T | Promise<T>,
+): T | Promise<T> {
+  if (interceptors.active === 0) return decideNow();
+  const interceptor = context.getValue(STEP_INTERCEPTOR);
+  if (interceptor === undefined || owner.path === undefined) return decideNow();
+  const decision: PrimitiveRef = {
+    type: 'decision',
+    name: `${owner.name} decision`,
+    path: `${owner.path}/@decision`,
+    isLeaf: true,
+  };
+  return interceptor({ primitive: decision, input: undefined, context }, async () =>
+    decideNow(),
+  ) as Promise<T>;
 }

@@ -4,6 +4,7 @@
 import {
   approximateTokenCount,
   BudgetExceededError,
+  CONVERSATION,
   type ConversationMemory,
   type TokenCounter,
   toCancellationError,
@@ -107,7 +108,7 @@ export interface OpenAIChatOptions extends PrimitiveOptions {
   system?: string | undefined;
   /**
    * A conversation: its messages are sent before the input, the input and the reply are added to
-   * it (so it stays within its token budget). Default: none.
+   * it (so it stays within its token budget). Default: the context's `CONVERSATION`, if any.
    */
   memory?: ConversationMemory | undefined;
   /** More request parameters (`temperature`, `max_tokens`, …). Default: none. */
@@ -162,7 +163,7 @@ export const OPENAI_CHAT_OPTIONS = declareOptions('OpenAIChatPrimitive', {
   baseURL: optional(text(undefined, { docDefault: '`OPENAI_BASE_URL`', ...quiet })),
   apiKey: optional(text(undefined, { docDefault: '`OPENAI_API_KEY`', ...quiet })),
   system: optional(text(undefined, { docDefault: 'none', ...quiet })),
-  memory: optionalObject<ConversationMemory>('none'),
+  memory: optionalObject<ConversationMemory>("the context's `CONVERSATION`"),
   params: optionalObject<Record<string, unknown>>('none'),
   stream: boolean(false),
   onToken: optional(fn<(text: string) => void>(undefined, 'none')),
@@ -226,7 +227,8 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
   }
 
   protected async run(input: ChatInput, context: WorkflowContext): Promise<ChatOutput> {
-    const { memory, system } = this.#options;
+    const { system } = this.#options;
+    const memory = this.#options.memory ?? context.getValue(CONVERSATION);
     const incoming = messagesOf(input);
     let messages: ChatMessage[];
     if (memory !== undefined) {
@@ -297,7 +299,9 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
     const left = budget.remaining.tokens;
     if (left === Number.POSITIVE_INFINITY) return undefined;
     const count =
-      this.#options.tokenCounter ?? this.#options.memory?.tokenCounter ?? approximateTokenCount;
+      this.#options.tokenCounter ??
+      (this.#options.memory ?? context.getValue(CONVERSATION))?.tokenCounter ??
+      approximateTokenCount;
     // ~4 tokens of framing per message (role, separators), as OpenAI's counting guide says.
     const prompt = messages.reduce((sum, m) => sum + count(m.content) + 4, 0);
     if (prompt >= left) {

@@ -7,6 +7,7 @@ import { Router } from '../core/router.js';
 import type { AnyPrimitive, InputOf, OutputOf, PrimitiveOptions } from '../core/types.js';
 import type { CircuitOpenError } from '../errors/circuit-open-error.js';
 import { RouteNotFoundError } from '../errors/route-not-found-error.js';
+import { decide } from '../hooks/step-interceptor.js';
 import { requireFunction } from '../internal/validate.js';
 import type { CircuitBreakerOptions } from '../recovery/circuit-breaker.js';
 
@@ -122,7 +123,8 @@ class TierRouter<
   }
 
   protected override async run(input: I, context: WorkflowContext): Promise<OutputOf<T[keyof T]>> {
-    const selected = await this.#classify(input, context);
+    // Recorded in durable runs: a resumed run takes the tier it took.
+    const selected = await decide(this, context, () => this.#classify(input, context));
     if (typeof selected !== 'string' || !this.#guarded.has(selected)) {
       throw new RouteNotFoundError({
         route: String(selected),

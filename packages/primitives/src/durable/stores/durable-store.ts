@@ -66,10 +66,11 @@ export interface StepRecord {
   /** The output (completed) or the error (failed), encoded. */
   readonly value: string;
   /**
-   * What the step spent (JSON: tokens, cost, the model if one), when it spent anything: charged
-   * to the run's budget again when the step is replayed, so the budget's totals survive.
+   * What else the step did that a replay must redo, encoded, when it did anything: what it spent
+   * (charged to the run's budget again) and how it changed the run's conversation (applied
+   * again), so both survive a resume.
    */
-  readonly usage?: string | undefined;
+  readonly effects?: string | undefined;
   readonly startedAt: number;
   readonly endedAt: number;
 }

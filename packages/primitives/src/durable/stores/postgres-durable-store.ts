@@ -131,7 +131,7 @@ export class PostgresDurableStore implements DurableStore {
         seq INTEGER NOT NULL,
         status TEXT NOT NULL,
         value TEXT NOT NULL,
-        usage TEXT,
+        effects TEXT,
         started_at BIGINT NOT NULL,
         ended_at BIGINT NOT NULL,
         UNIQUE (run_id, path, seq)
@@ -254,7 +254,7 @@ export class PostgresDurableStore implements DurableStore {
       `WITH run AS (
          SELECT 1 FROM ${this.#runs} WHERE run_id = $1 AND ($8::bigint IS NULL OR fence = $8)
        ), ins AS (
-         INSERT INTO ${this.#steps} (run_id, path, seq, status, value, started_at, ended_at, usage)
+         INSERT INTO ${this.#steps} (run_id, path, seq, status, value, started_at, ended_at, effects)
          SELECT $1, $2, $3, $4, $5, $6, $7, $9 FROM run
          ON CONFLICT (run_id, path, seq) DO NOTHING RETURNING 1
        )
@@ -268,7 +268,7 @@ export class PostgresDurableStore implements DurableStore {
         step.startedAt,
         step.endedAt,
         fence ?? null,
-        step.usage ?? null,
+        step.effects ?? null,
       ],
     );
     return rows.length === 1;
@@ -276,7 +276,7 @@ export class PostgresDurableStore implements DurableStore {
 
   async getSteps(runId: string): Promise<StepRecord[]> {
     const { rows } = await this.#db.query(
-      `SELECT path, seq, status, value, usage, started_at, ended_at FROM ${this.#steps} WHERE run_id = $1 ORDER BY id`,
+      `SELECT path, seq, status, value, effects, started_at, ended_at FROM ${this.#steps} WHERE run_id = $1 ORDER BY id`,
       [runId],
     );
     return (rows as StepRow[]).map((row) => stepFromRow(runId, row));

@@ -34,7 +34,7 @@ export interface StepRow {
   seq: Num;
   status: string;
   value: string;
-  usage: string | null;
+  effects: string | null;
   started_at: Num;
   ended_at: Num;
 }
@@ -84,7 +84,7 @@ export function stepFromRow(runId: string, row: StepRow): StepRecord {
     seq: Number(row.seq),
     status: row.status,
     value: row.value,
-    usage: row.usage ?? undefined,
+    effects: row.effects ?? undefined,
     startedAt: Number(row.started_at),
     endedAt: Number(row.ended_at),
   };

@@ -157,7 +157,7 @@ export class SqliteDurableStore implements DurableStore {
         seq INTEGER NOT NULL,
         status TEXT NOT NULL,
         value TEXT NOT NULL,
-        usage TEXT,
+        effects TEXT,
         started_at INTEGER NOT NULL,
         ended_at INTEGER NOT NULL,
         UNIQUE (run_id, path, seq)
@@ -200,11 +200,11 @@ export class SqliteDurableStore implements DurableStore {
         `SELECT payload FROM ${this.#signals} WHERE run_id = ? AND name = ? ORDER BY id`,
       ),
       insertStep: db.prepare(
-        `INSERT INTO ${this.#steps} (run_id, path, seq, status, value, usage, started_at, ended_at)
+        `INSERT INTO ${this.#steps} (run_id, path, seq, status, value, effects, started_at, ended_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, path, seq) DO NOTHING`,
       ),
       getSteps: db.prepare(
-        `SELECT path, seq, status, value, usage, started_at, ended_at FROM ${this.#steps} WHERE run_id = ? ORDER BY id`,
+        `SELECT path, seq, status, value, effects, started_at, ended_at FROM ${this.#steps} WHERE run_id = ? ORDER BY id`,
       ),
     };
   }
@@ -346,7 +346,7 @@ export class SqliteDurableStore implements DurableStore {
           step.seq,
           step.status,
           step.value,
-          step.usage ?? null,
+          step.effects ?? null,
           step.startedAt,
           step.endedAt,
         );
