@@ -15,6 +15,7 @@ import {
   JSON_CODEC,
   RunNotFoundError,
   RunStateError,
+  recoverRuns,
   runVersion,
   SignalPayloadError,
   SignalTimeoutError,
@@ -646,6 +647,46 @@ describe('durable runs under leases', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('recoverRuns takes over every workflow’s runs at once and then on its timer, until stopped', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'], now: 20_000_000 });
+    try {
+      const store = new InMemoryDurableStore();
+      const never = new Promise<void>(() => {});
+      const make = (hold: boolean) =>
+        sequential(
+          { name: 'rr' },
+          lambda(async (n: number) => {
+            if (hold) await never;
+            return n + 1;
+          }),
+        );
+      const dead = durable(make(true), { name: 'rr', store, workerId: 'dead', leaseMs: 1000 });
+      await dead.start(1, { runId: 'r1' });
+      const alive = durable(make(false), { name: 'rr', store, workerId: 'alive', leaseMs: 1000 });
+      const passes = vi.spyOn(alive, 'recover');
+      const stop = new AbortController();
+      expect(
+        await recoverRuns({ workflows: [alive], intervalMs: 500, signal: stop.signal }),
+      ).toEqual([]); // the dead worker's lease still holds
+      expect((await alive.get('r1')).status).toBe('running');
+      await vi.advanceTimersByTimeAsync(1500); // its lease runs out; a later pass takes the run
+      await vi.waitFor(async () => expect((await alive.get('r1')).status).toBe('completed'));
+      expect((await alive.get('r1')).output).toBe(2);
+      stop.abort();
+      const count = passes.mock.calls.length;
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(passes.mock.calls.length).toBe(count); // no pass after the stop
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('recoverRuns checks its options', async () => {
+    await expect(recoverRuns({ workflows: [{}] as never })).rejects.toThrow(TypeError);
+    await expect(recoverRuns({ workflows: [], intervalMs: 0 })).rejects.toThrow(RangeError);
   });
 
   it('a restarted worker with a stable workerId takes its runs back at once', async () => {

@@ -19,6 +19,7 @@ export {
   SignalTimeoutError,
   WorkflowVersionMismatchError,
 } from './errors/durable-errors.js';
+export { type RecoverRunsOptions, recoverRuns } from './recover-runs.js';
 export type {
   DurableStore,
   RunQuery,
