@@ -49,6 +49,11 @@ export {
   type SequentialPrimitiveConstructor,
   sequential,
 } from './core/sequential.js';
+export {
+  type StreamFunction,
+  type StreamingLambdaOptions,
+  StreamingLambdaPrimitive,
+} from './core/streaming-lambda.js';
 export type { AnyPrimitive, InputOf, OutputOf, Policy, PrimitiveOptions } from './core/types.js';
 
 export { BulkheadRejectedError } from './errors/bulkhead-rejected-error.js';
@@ -145,7 +150,7 @@ export {
   sagaStep,
 } from './recovery/compensation.js';
 export type { FailureRateOptions } from './recovery/failure-rate.js';
-export { FallbackPrimitive } from './recovery/fallback.js';
+export { type FallbackOptions, FallbackPrimitive } from './recovery/fallback.js';
 export {
   bulkhead,
   circuitBreaker,
@@ -165,3 +170,19 @@ export {
 export { isRetryableError, type RetryOptions, RetryPrimitive } from './recovery/retry.js';
 export { SagaScopePrimitive, sagaScope } from './recovery/saga-scope.js';
 export { type TimeoutOptions, TimeoutPrimitive } from './recovery/timeout.js';
+export type {
+  ChunkEvent,
+  ResetEvent,
+  ResultEvent,
+  StepEndEvent,
+  StepStartEvent,
+  StreamEvent,
+  UsageEvent,
+} from './streaming/events.js';
+export {
+  type MidStreamPolicy,
+  STREAM_PREFIX,
+  streamPrefix,
+} from './streaming/mid-stream.js';
+export type { StreamOptions } from './streaming/run-stream.js';
+export { emitChunk, isStreaming, STREAM_SINK, type StreamSink } from './streaming/sink.js';

@@ -1,5 +1,10 @@
 import type { WorkflowContext } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
+import {
+  type StreamFunction,
+  type StreamingLambdaOptions,
+  StreamingLambdaPrimitive,
+} from './streaming-lambda.js';
 import type { PrimitiveOptions } from './types.js';
 
 /**
@@ -51,3 +56,30 @@ export function lambda<I, O>(
 ): LambdaPrimitive<I, O> {
   return new LambdaPrimitive(fn, options);
 }
+
+/**
+ * A streaming step from a function that yields chunks (an async generator, any async iterable):
+ * see {@link StreamingLambdaPrimitive}. The output is the chunks collected (text joined).
+ *
+ * @example
+ * ```ts
+ * const words = lambda.stream(async function* (text: string) { for (const w of text.split(' ')) yield `${w} `; });
+ * for await (const event of words.stream('streams are nice')) if (event.type === 'chunk') console.log(event.chunk);
+ * ```
+ */
+function streamingLambda<I, C>(
+  fn: StreamFunction<I, C>,
+  options?: StreamingLambdaOptions<C, C extends string ? string : C[]>,
+): StreamingLambdaPrimitive<I, C extends string ? string : C[], C>;
+function streamingLambda<I, C, O>(
+  fn: StreamFunction<I, C>,
+  options: StreamingLambdaOptions<C, O> & { collect: (chunks: C[]) => O },
+): StreamingLambdaPrimitive<I, O, C>;
+function streamingLambda<I, C, O>(
+  fn: StreamFunction<I, C>,
+  options?: StreamingLambdaOptions<C, O>,
+): StreamingLambdaPrimitive<I, O, C> {
+  return new StreamingLambdaPrimitive(fn, options);
+}
+
+lambda.stream = streamingLambda;

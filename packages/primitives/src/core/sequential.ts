@@ -1,5 +1,7 @@
 import type { WorkflowContext } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
+import { interceptorsEnabled } from '../hooks/step-interceptor.js';
+import { mutedContext } from '../streaming/sink.js';
 import type { DescribedChild } from './describe.js';
 import { isWorkflowPrimitive } from './is-primitive.js';
 import type { AnyPrimitive, InputOf, OutputOf, PrimitiveOptions } from './types.js';
@@ -74,7 +76,12 @@ class Sequential<I, O> extends WorkflowPrimitive<I, O> {
 
   protected async run(input: I, context: WorkflowContext): Promise<O> {
     let value: unknown = input;
-    for (const step of this.steps) value = await step.execute(value, context);
+    const steps = this.steps;
+    const last = steps.length - 1;
+    // In a streaming run only the last step's chunks reach the consumer (unless it asked for all).
+    const inner = interceptorsEnabled() ? mutedContext(context) : context;
+    for (let i = 0; i < steps.length; i++)
+      value = await (steps[i] as AnyPrimitive).execute(value, i === last ? context : inner);
     return value as O;
   }
 

@@ -18,9 +18,13 @@ import { emitEvent, hasAroundHooks, hasEventListeners, runAroundHooks } from '..
 import { interceptorsEnabled, STEP_INTERCEPTOR } from '../hooks/step-interceptor.js';
 import type { BulkheadOptions } from '../recovery/bulkhead.js';
 import type { CircuitBreakerOptions } from '../recovery/circuit-breaker.js';
+import type { FallbackOptions } from '../recovery/fallback.js';
 import type { RateLimitOptions } from '../recovery/rate-limit.js';
 import type { RetryOptions } from '../recovery/retry.js';
 import type { TimeoutOptions } from '../recovery/timeout.js';
+import type { StreamEvent } from '../streaming/events.js';
+import { type StreamOptions, streamWorkflow } from '../streaming/run-stream.js';
+import { STREAM_SINK, type StreamSink } from '../streaming/sink.js';
 import {
   type DescribedChild,
   descriptionToMermaid,
@@ -235,7 +239,60 @@ export abstract class WorkflowPrimitive<in I, out O> {
                 ? invoke(stepContext)
                 : runWithContext(derived, () => this.#invoke(input, derived)),
             ) as Promise<O>;
-    return hasAroundHooks() ? runAroundHooks(info, step) : step(ctx);
+    // A streaming run tells its consumer when each step starts and ends.
+    const sink = interceptorsEnabled() ? ctx.getValue(STREAM_SINK) : undefined;
+    const observed =
+      sink === undefined
+        ? step
+        : (stepContext: WorkflowContext) => this.#streamStep(sink, stepContext, step);
+    return hasAroundHooks() ? runAroundHooks(info, observed) : observed(ctx);
+  }
+
+  async #streamStep(
+    sink: StreamSink,
+    context: WorkflowContext,
+    step: (context: WorkflowContext) => Promise<O>,
+  ): Promise<O> {
+    const path = this.#path;
+    const primitive = this.type;
+    await sink.push({ type: 'step-start', path, primitive });
+    let chunks = 0;
+    const counting: StreamSink = {
+      all: sink.all,
+      muted: sink.muted,
+      push: (event) => {
+        if (event.type === 'chunk') chunks++;
+        return sink.push(event);
+      },
+    };
+    const started = performance.now();
+    let ok = false;
+    try {
+      const output = await step(context.withValue(STREAM_SINK, counting));
+      ok = true;
+      return output;
+    } finally {
+      const durationMs = performance.now() - started;
+      await sink.push({ type: 'step-end', path, primitive, ok, durationMs, chunks });
+    }
+  }
+
+  /**
+   * Runs the primitive like `execute`, yielding its events as they happen: `chunk`s of the steps
+   * that stream (a sequence's last step, every parallel branch, the route taken…), `step-start` /
+   * `step-end` for every step, `reset` when a recovering step starts over, `usage`, and last a
+   * `result` with the output `execute` would return. The run starts on the first read and is
+   * cancelled when the consumer stops (`break`) or `options.signal` aborts.
+   *
+   * @example
+   * ```ts
+   * for await (const event of answer.stream('Why is the sky blue?')) {
+   *   if (event.type === 'chunk') process.stdout.write(String(event.chunk));
+   * }
+   * ```
+   */
+  stream(input: I, options?: StreamOptions): AsyncIterableIterator<StreamEvent<O>> {
+    return streamWorkflow(this, input, options);
   }
 
   /**
@@ -332,7 +389,7 @@ export abstract class WorkflowPrimitive<in I, out O> {
 
   /**
    * Shorthand for `new FallbackPrimitive(this, fallbacks)`: tried in order when this fails. An
-   * options object last names the fallback step.
+   * options object last names the fallback step (and sets its `midStream` policy).
    *
    * @example
    * ```ts
@@ -341,7 +398,7 @@ export abstract class WorkflowPrimitive<in I, out O> {
    */
   withFallback<O2 = O>(...fallbacks: WorkflowPrimitive<I, O2>[]): FallbackPrimitive<I, O | O2>;
   withFallback<O2 = O>(
-    ...args: [...fallbacks: WorkflowPrimitive<I, O2>[], options: PrimitiveOptions]
+    ...args: [...fallbacks: WorkflowPrimitive<I, O2>[], options: FallbackOptions]
   ): FallbackPrimitive<I, O | O2>;
   withFallback<O2 = O>(...args: unknown[]): FallbackPrimitive<I, O | O2> {
     const last = args.at(-1);
@@ -349,7 +406,7 @@ export abstract class WorkflowPrimitive<in I, out O> {
       return new FallbackPrimitive<I, O | O2>(
         this,
         args.slice(0, -1) as WorkflowPrimitive<I, O2>[],
-        last as PrimitiveOptions,
+        last as FallbackOptions,
       );
     return new FallbackPrimitive<I, O | O2>(this, args as WorkflowPrimitive<I, O2>[]);
   }

@@ -11,7 +11,14 @@ import {
   type WorkflowContext,
   waitFor,
 } from '@tta/agent-context';
-import { type PrimitiveOptions, reportLlmCall, WorkflowPrimitive } from '@tta/primitives';
+import {
+  emitChunk,
+  isStreaming,
+  type PrimitiveOptions,
+  reportLlmCall,
+  streamPrefix,
+  WorkflowPrimitive,
+} from '@tta/primitives';
 import OpenAI from 'openai';
 import {
   boolean,
@@ -113,7 +120,7 @@ export interface OpenAIChatOptions extends PrimitiveOptions {
   memory?: ConversationMemory | undefined;
   /** More request parameters (`temperature`, `max_tokens`, …). Default: none. */
   params?: Record<string, unknown> | undefined;
-  /** Stream the answer. Default: false. */
+  /** Stream the answer (tokens reach the consumer of a streaming run as chunks). Default: only when run by `stream()`. */
   stream?: boolean | undefined;
   /** Streaming: receives each piece of text as it arrives. */
   onToken?: ((text: string) => void) | undefined;
@@ -165,7 +172,10 @@ export const OPENAI_CHAT_OPTIONS = declareOptions('OpenAIChatPrimitive', {
   system: optional(text(undefined, { docDefault: 'none', ...quiet })),
   memory: optionalObject<ConversationMemory>("the context's `CONVERSATION`"),
   params: optionalObject<Record<string, unknown>>('none'),
-  stream: boolean(false),
+  stream: custom<boolean>((v, where) => {
+    if (typeof v !== 'boolean') throw new TypeError(`${where} must be a boolean`);
+    return v;
+  }, 'only in `stream()`'),
   onToken: optional(fn<(text: string) => void>(undefined, 'none')),
   firstTokenTimeoutMs: timeLimit('none'),
   stallTimeoutMs: timeLimit('none'),
@@ -243,9 +253,13 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
     if (system !== undefined) messages = [{ role: 'system', content: system }, ...messages];
 
     const maxTokens = this.#tokenCap(messages, context);
-    const output = this.#options.stream
-      ? await this.#stream(messages, context, maxTokens)
-      : await this.#complete(messages, context, maxTokens);
+    // A `continue` recovery: the tokens an earlier attempt sent are the start of this answer.
+    const prefix = streamPrefix(context).join('');
+    if (prefix !== '') messages = [...messages, { role: 'assistant', content: prefix }];
+    const output =
+      (this.#options.stream ?? isStreaming(context))
+        ? await this.#stream(messages, context, maxTokens, prefix)
+        : await this.#complete(messages, context, maxTokens);
     const { pricing } = this.#options;
     const costUsd =
       pricing === undefined
@@ -348,7 +362,9 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
     messages: ChatMessage[],
     context: WorkflowContext,
     maxTokens: number | undefined,
+    prefix: string,
   ): Promise<Omit<ChatOutput, 'costUsd'>> {
+    const path = this.path;
     const { firstTokenTimeoutMs, stallTimeoutMs, onToken } = this.#options;
     // Our own controller: a timeout aborts the request with its LlmTimeoutError, and so does the
     // caller's signal (through each wait below, which removes its listener when it ends).
@@ -374,7 +390,7 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
           throw toCancellationError(reason);
         },
       });
-    let text = '';
+    let text = prefix;
     let model = this.model;
     let finishReason: string | undefined;
     let usage = { inputTokens: 0, outputTokens: 0 };
@@ -410,6 +426,8 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
           first = false;
           text += piece;
           onToken?.(piece);
+          const waiting = emitChunk(context, path, piece);
+          if (waiting !== undefined) await waiting;
         }
         if (choice?.finish_reason) finishReason = choice.finish_reason;
         if (chunk.model) model = chunk.model;

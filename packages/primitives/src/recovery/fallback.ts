@@ -4,6 +4,28 @@ import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
 import { FallbackError } from '../errors/fallback-error.js';
 import { requirePrimitive } from '../internal/validate.js';
+import {
+  MID_STREAM_POLICIES,
+  type MidStreamPolicy,
+  StreamAttempts,
+} from '../streaming/mid-stream.js';
+
+/**
+ * Options of {@link FallbackPrimitive}.
+ *
+ * @example
+ * ```ts
+ * new FallbackPrimitive(primary, [backup], { name: 'answer', midStream: 'restart' });
+ * ```
+ */
+export interface FallbackOptions extends PrimitiveOptions {
+  /**
+   * In a streaming run, what an alternative that fails after sending chunks leads to: no next
+   * alternative, the next one behind a `reset` event, or the next one continuing from the chunks
+   * sent (see docs/streaming.md). Default: `'before-first-chunk'`.
+   */
+  midStream?: MidStreamPolicy | undefined;
+}
 
 /**
  * Tries `primary`, then each fallback in order, on the same input: the first success wins. When
@@ -21,13 +43,21 @@ export class FallbackPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   override readonly type = 'fallback';
   /** The primary first, then the fallbacks, in the order tried. */
   readonly alternatives: readonly WorkflowPrimitive<I, O>[];
+  /** What a failure after chunks were sent leads to in a streaming run. */
+  readonly midStream: MidStreamPolicy;
 
   constructor(
     primary: WorkflowPrimitive<I, O>,
     fallbacks: WorkflowPrimitive<I, O> | readonly WorkflowPrimitive<I, O>[],
-    options?: PrimitiveOptions,
+    options?: FallbackOptions,
   ) {
     super(options);
+    const midStream = options?.midStream ?? 'before-first-chunk';
+    if (!MID_STREAM_POLICIES.includes(midStream))
+      throw new TypeError(
+        `FallbackPrimitive: midStream must be ${MID_STREAM_POLICIES.map((p) => `'${p}'`).join(' or ')} (got ${String(midStream)})`,
+      );
+    this.midStream = midStream;
     const list = Array.isArray(fallbacks) ? fallbacks : [fallbacks];
     requirePrimitive('FallbackPrimitive', 'primary', primary);
     if (list.length === 0)
@@ -48,17 +78,21 @@ export class FallbackPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   protected async run(input: I, context: WorkflowContext): Promise<O> {
     const errors: unknown[] = [];
     const alternatives = this.alternatives;
+    // In a streaming run, what each alternative sent decides whether the next one may run.
+    const streamed = StreamAttempts.begin(this.path, this.midStream, context);
     for (let i = 0; i < alternatives.length; i++) {
       const alternative = alternatives[i] as WorkflowPrimitive<I, O>;
       try {
-        return await alternative.execute(input, context);
+        return await alternative.execute(input, streamed?.next() ?? context);
       } catch (error) {
         // A spent budget is not a reason to try a (possibly pricier) alternative.
         context.budget?.check(error);
         if (context.isCancelled || isCancellationError(error)) throw error;
+        if (streamed?.mayRecover() === false) throw error;
         errors.push(error);
         const next = alternatives[i + 1];
         if (next !== undefined) {
+          await streamed?.beforeNext(error);
           this.emit(
             { type: 'fallback', from: alternative.name, to: next.name, index: i + 1, error },
             context,

@@ -8,9 +8,15 @@ import {
   fn,
   integer,
   number,
+  oneOf,
   type Resolved,
 } from '../internal/options.js';
 import { requirePrimitive } from '../internal/validate.js';
+import {
+  MID_STREAM_POLICIES,
+  type MidStreamPolicy,
+  StreamAttempts,
+} from '../streaming/mid-stream.js';
 
 /**
  * Options of {@link RetryPrimitive}.
@@ -42,6 +48,12 @@ export interface RetryOptions extends PrimitiveOptions {
    * with `retryable: false`.
    */
   retryOn?: ((error: unknown, attempt: number) => boolean) | undefined;
+  /**
+   * In a streaming run, what an attempt that fails after sending chunks leads to: no retry, a
+   * retry behind a `reset` event, or a retry that continues from the chunks sent (see
+   * docs/streaming.md). Default: `'before-first-chunk'`.
+   */
+  midStream?: MidStreamPolicy | undefined;
 }
 
 /**
@@ -90,6 +102,7 @@ export const RETRY_OPTIONS = declareOptions('RetryPrimitive', {
     isRetryableError,
     'all but cancellation and `CircuitOpenError`',
   ),
+  midStream: oneOf(MID_STREAM_POLICIES, 'before-first-chunk'),
 });
 
 export class RetryPrimitive<I, O> extends WorkflowPrimitive<I, O> {
@@ -125,16 +138,19 @@ export class RetryPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   }
 
   protected async run(input: I, context: WorkflowContext): Promise<O> {
+    // In a streaming run, what each attempt sent decides whether it may be retried.
+    const streamed = StreamAttempts.begin(this.path, this.#options.midStream, context);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.inner.execute(input, context);
+        return await this.inner.execute(input, streamed?.next() ?? context);
       } catch (error) {
         // A spent budget stops retrying at once: the failure is reported as the budget running out.
         context.budget?.check(error);
         if (
           attempt > this.maxRetries ||
           context.isCancelled ||
-          !this.#options.retryOn(error, attempt)
+          !this.#options.retryOn(error, attempt) ||
+          streamed?.mayRecover() === false
         )
           throw error;
         const delayMs = this.delayFor(attempt, error);
@@ -142,6 +158,7 @@ export class RetryPrimitive<I, O> extends WorkflowPrimitive<I, O> {
         if (delayMs >= context.remainingMs()) throw error;
         this.emit({ type: 'retry', attempt: attempt + 1, delayMs, error }, context);
         if (delayMs > 0) await sleep(delayMs, context.signal);
+        await streamed?.beforeNext(error);
       }
     }
   }

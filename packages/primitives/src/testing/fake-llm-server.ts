@@ -40,6 +40,14 @@ export interface FakeLLMServerOptions {
   firstTokenDelayMs?: number | undefined;
   /** Streaming: delay between chunks, in ms. Default: 0. */
   chunkDelayMs?: number | undefined;
+  /**
+   * Streaming faults, per request (`n` counts requests from 1): after `at` content chunks, an
+   * `error` event ends the stream (the SDK throws), or the server `stall`s (sends nothing more
+   * until the client goes away). Default: none.
+   */
+  streamFault?:
+    | ((request: FakeChatRequest, n: number) => { at: number; kind: 'error' | 'stall' } | undefined)
+    | undefined;
   /** Seed of the generator behind `errorRate`, for reproducible runs. Default: 1. */
   seed?: number | undefined;
   /** Default: `'127.0.0.1'`, on a free port. */
@@ -61,6 +69,8 @@ export interface FakeLLMServer {
   readonly url: string;
   /** Every chat request received, in order. */
   readonly requests: readonly FakeChatRequest[];
+  /** Streamed answers whose client closed the connection before the end (a cancelled stream). */
+  readonly closedEarly: number;
   /** Stops the server (open connections are closed). */
   close(): Promise<void>;
 }
@@ -125,6 +135,7 @@ export async function createFakeLLMServer(
     return seed / 2 ** 31;
   };
   const requests: FakeChatRequest[] = [];
+  let closedEarly = 0;
   let count = 0;
 
   const server = createServer(async (req, res) => {
@@ -221,8 +232,19 @@ export async function createFakeLLMServer(
         res.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
       if (!(await wait(options.firstTokenDelayMs ?? 0, req))) return;
       const pieces = text.match(/\S+\s*/g) ?? [text];
+      const fault = options.streamFault?.(request, count);
+      let ended = false;
+      res.once('close', () => {
+        if (!ended) closedEarly++;
+      });
       for (const [i, piece] of pieces.entries()) {
         if (i > 0 && !(await wait(options.chunkDelayMs ?? 0, req))) return;
+        if (fault !== undefined && i === fault.at) {
+          if (fault.kind === 'stall') return void (await wait(2 ** 31 - 1, req));
+          send({ error: { message: `stream failed at chunk ${i}`, type: 'server_error' } });
+          ended = true;
+          return void res.end();
+        }
         send({
           id,
           object: 'chat.completion.chunk',
@@ -253,6 +275,7 @@ export async function createFakeLLMServer(
         usage,
       });
       send('[DONE]');
+      ended = true;
       res.end();
     } catch (error) {
       if (!res.headersSent) json(res, 500, { error: { message: String(error) } });
@@ -268,6 +291,9 @@ export async function createFakeLLMServer(
   return {
     url: `http://${host}:${address.port}/v1`,
     requests,
+    get closedEarly() {
+      return closedEarly;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,0 +1,80 @@
+import type { WorkflowContext } from '@tta/agent-context';
+import { WorkflowPrimitive } from '../classes.js';
+import { streamPrefix } from '../streaming/mid-stream.js';
+import { emitChunk } from '../streaming/sink.js';
+import type { PrimitiveOptions } from './types.js';
+
+/**
+ * A function a {@link StreamingLambdaPrimitive} wraps: it produces its output in chunks.
+ *
+ * @example
+ * ```ts
+ * const words: StreamFunction<string, string> = async function* (text) { yield* text.split(' '); };
+ * ```
+ */
+export type StreamFunction<I, C> = (
+  input: I,
+  context: WorkflowContext,
+) => AsyncIterable<C> | Iterable<C>;
+
+/**
+ * Options of {@link StreamingLambdaPrimitive}.
+ *
+ * @example
+ * ```ts
+ * lambda.stream(rows, { name: 'rows', collect: (chunks) => chunks.length });
+ * ```
+ */
+export interface StreamingLambdaOptions<C, O> extends PrimitiveOptions {
+  /**
+   * The step's output from all its chunks (those of earlier attempts a `continue` recovery kept,
+   * then its own). Default: the chunks joined when they are all strings, else the array.
+   */
+  collect?: ((chunks: C[]) => O) | undefined;
+}
+
+/** The default output of a stream: text for text chunks, else the chunks. */
+function collectDefault<C>(chunks: C[]): unknown {
+  return chunks.every((c) => typeof c === 'string') ? chunks.join('') : chunks;
+}
+
+/**
+ * A step that streams: each chunk its function yields goes to the consumer of a streaming run
+ * (`stream()`) as it comes; `execute` returns them collected. In a `continue` recovery the function
+ * gets the chunks already sent with `streamPrefix(ctx, step.path)` and should yield what follows.
+ *
+ * @example
+ * ```ts
+ * const count = new StreamingLambdaPrimitive(async function* (n: number) { for (let i = 1; i <= n; i++) yield `${i} `; });
+ * await count.execute(3); // '1 2 3 '
+ * ```
+ */
+export class StreamingLambdaPrimitive<I, O, C> extends WorkflowPrimitive<I, O> {
+  override readonly type = 'lambda';
+  readonly #fn: StreamFunction<I, C>;
+  readonly #collect: (chunks: C[]) => O;
+
+  constructor(fn: StreamFunction<I, C>, options?: StreamingLambdaOptions<C, O>) {
+    if (typeof fn !== 'function')
+      throw new TypeError('StreamingLambdaPrimitive: fn must be a function');
+    if (options?.collect !== undefined && typeof options.collect !== 'function')
+      throw new TypeError('StreamingLambdaPrimitive: collect must be a function');
+    super({ name: options?.name ?? (fn.name !== '' ? fn.name : undefined), tool: options?.tool });
+    this.#fn = fn;
+    this.#collect = options?.collect ?? (collectDefault as (chunks: C[]) => O);
+  }
+
+  protected async run(input: I, context: WorkflowContext): Promise<O> {
+    const chunks = [...(streamPrefix(context) as C[])];
+    const path = this.path;
+    const source = this.#fn(input, context);
+    for await (const chunk of source) {
+      // A cancelled run stops pulling: the generator's finally blocks run (for await returns it).
+      context.throwIfCancelled();
+      chunks.push(chunk);
+      const waiting = emitChunk(context, path, chunk);
+      if (waiting !== undefined) await waiting;
+    }
+    return this.#collect(chunks);
+  }
+}
