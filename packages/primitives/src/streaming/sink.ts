@@ -31,7 +31,14 @@ export interface StreamSink {
  */
 export const STREAM_SINK = createContextKey<StreamSink>('tta.primitives.stream-sink');
 
-/** True when `context` belongs to a streaming run. */
+/**
+ * True when `context` belongs to a streaming run (a step may then produce its output in chunks).
+ *
+ * @example
+ * ```ts
+ * const answer = isStreaming(context) ? await streamAnswer(context) : await completeAnswer(context);
+ * ```
+ */
 export function isStreaming(context: WorkflowContext): boolean {
   return context.getValue(STREAM_SINK) !== undefined;
 }
