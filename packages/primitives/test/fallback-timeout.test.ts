@@ -104,6 +104,32 @@ describe('TimeoutPrimitive', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('on time-out aborts the inner signal also when the caller has a signal of its own', async () => {
+    vi.useFakeTimers();
+    let innerSignal: AbortSignal | undefined;
+    const slow = lambda(async (_: string, ctx: WorkflowContext) => {
+      innerSignal = ctx.signal;
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      return 'late';
+    });
+    try {
+      const caller = new AbortController();
+      const result = new TimeoutPrimitive(slow, { timeoutMs: 100 }).execute(
+        'x',
+        Ctx.create({ signal: caller.signal }),
+      );
+      const assertion = expect(result).rejects.toBeInstanceOf(TimeoutError);
+      await vi.advanceTimersByTimeAsync(100);
+      await assertion;
+      // The inner step's signal combines the caller's and the timeout's: the timeout reaches it.
+      expect(innerSignal?.aborted).toBe(true);
+      expect(innerSignal?.reason).toBeInstanceOf(TimeoutError);
+      expect(caller.signal.aborted).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('on time-out aborts the inner signal with a TimeoutError and rejects with it', async () => {
     vi.useFakeTimers();
     const recorder = withHooks(createRecordingHooks());

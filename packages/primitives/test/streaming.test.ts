@@ -8,6 +8,7 @@ import {
   RouterPrimitive,
   type StreamEvent,
   sequential,
+  TimeoutPrimitive,
   type WorkflowPrimitive,
 } from '../src/index.js';
 import { OpenAIChatPrimitive } from '../src/llm/index.js';
@@ -189,50 +190,63 @@ describe('streaming model calls', () => {
   });
 });
 
-// The fault matrix: a model whose first answer fails (an error event after `at` chunks), under
-// retry and fallback, with each mid-stream policy.
+// The fault matrix: a model whose first answer fails (an error event after `at` chunks, or a
+// stall there that a TimeoutPrimitive's stream limits catch), under retry, fallback and a
+// timeout with a fallback, with each mid-stream policy.
 describe('mid-stream recovery', () => {
   const TEXT = 'alpha beta gamma delta epsilon';
-  const cells: { name: string; at: number }[] = [
-    { name: 'chunk 0', at: 0 },
-    { name: 'chunk 1', at: 1 },
-    { name: 'mid-stream', at: 3 },
-    { name: 'the last chunk', at: 4 },
+  const LIMITS = { firstChunkMs: 300, idleMs: 150 };
+  const cells: { name: string; at: number; kind: 'error' | 'stall' }[] = [
+    { name: 'an error at chunk 0', at: 0, kind: 'error' },
+    { name: 'an error at chunk 1', at: 1, kind: 'error' },
+    { name: 'an error mid-stream', at: 3, kind: 'error' },
+    { name: 'an error at the last chunk', at: 4, kind: 'error' },
+    { name: 'a stall before the first chunk', at: 0, kind: 'stall' },
+    { name: 'a stall mid-stream', at: 2, kind: 'stall' },
   ];
   const policies: MidStreamPolicy[] = ['before-first-chunk', 'restart', 'continue'];
+  type Chat = WorkflowPrimitive<string, { text: string }>;
+  // Stalls need a time limit to end: the failing model sits inside a timeout with stream limits.
+  const limited = (model: Chat, stall: boolean): Chat =>
+    stall ? new TimeoutPrimitive(model, LIMITS) : model;
   const wrappers: {
     name: string;
-    wrap: (
-      make: () => WorkflowPrimitive<string, { text: string }>,
-      midStream: MidStreamPolicy,
-    ) => WorkflowPrimitive<string, { text: string }>;
+    wrap: (make: () => Chat, midStream: MidStreamPolicy, stall: boolean) => Chat;
   }[] = [
     {
       name: 'retry',
-      wrap: (make, midStream) =>
-        new RetryPrimitive(make(), { maxRetries: 1, initialDelayMs: 0, midStream }),
+      wrap: (make, midStream, stall) =>
+        new RetryPrimitive(limited(make(), stall), { maxRetries: 1, initialDelayMs: 0, midStream }),
     },
     {
       name: 'fallback',
-      wrap: (make, midStream) => new FallbackPrimitive(make(), [make()], { midStream }),
+      wrap: (make, midStream, stall) =>
+        new FallbackPrimitive(limited(make(), stall), [make()], { midStream }),
+    },
+    {
+      name: 'timeout',
+      wrap: (make, midStream) =>
+        new TimeoutPrimitive(make(), { ...LIMITS, timeoutMs: 10_000, fallback: make(), midStream }),
     },
   ];
   for (const { name: wrapper, wrap } of wrappers)
     for (const policy of policies)
-      for (const { name, at } of cells)
-        it(`${wrapper}, ${policy}, error at ${name}`, async () => {
+      for (const { name, at, kind } of cells) {
+        // A timeout recovers from time limits only: its error cells are the other wrappers' job.
+        if (wrapper === 'timeout' && kind === 'error') continue;
+        it(`${wrapper}, ${policy}, ${name}`, async () => {
           const server = await createFakeLLMServer({
             // A model that continues an assistant prefix, as the `continue` policy asks.
             reply: (request) => {
               const last = request.messages.at(-1);
               return last?.role === 'assistant' ? TEXT.slice(last.content.length) : TEXT;
             },
-            streamFault: (_request, n) => (n === 1 ? { at, kind: 'error' } : undefined),
+            streamFault: (_request, n) => (n === 1 ? { at, kind } : undefined),
           });
           try {
             const make = () =>
               new OpenAIChatPrimitive({ model: 'fake', baseURL: server.url, apiKey: 'k' });
-            const flow = wrap(make, policy);
+            const flow = wrap(make, policy, kind === 'stall');
             const events: StreamEvent<{ text: string }>[] = [];
             let error: unknown;
             try {
@@ -240,10 +254,15 @@ describe('mid-stream recovery', () => {
             } catch (e) {
               error = e;
             }
+            if (kind === 'stall') {
+              // The stalled request was given up on: its connection is closed.
+              await vi.waitFor(() => expect(server.closedEarly).toBe(1));
+            }
             const sentBeforeFailure = at > 0;
             if (sentBeforeFailure && policy === 'before-first-chunk') {
               // Documented: after the first chunk the error propagates; no second request.
               expect(error).toBeDefined();
+              if (kind === 'stall') expect(error).toMatchObject({ code: 'TIMEOUT', phase: 'idle' });
               expect(server.requests).toHaveLength(1);
               return;
             }
@@ -264,4 +283,5 @@ describe('mid-stream recovery', () => {
             await server.close();
           }
         });
+      }
 });

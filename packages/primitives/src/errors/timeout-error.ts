@@ -14,13 +14,34 @@ export class TimeoutError extends TtaError {
   readonly step: string;
   /** The time limit that applied, in milliseconds. */
   readonly timeoutMs: number;
+  /**
+   * Which limit: the whole step (`total`), or, in a streaming run, the time to its first chunk
+   * (`first-chunk`) or between two chunks (`idle`).
+   */
+  readonly phase: 'total' | 'first-chunk' | 'idle';
 
-  constructor(details: { step: string; timeoutMs: number }, options?: ErrorOptions) {
-    const { step, timeoutMs } = details;
-    super('TIMEOUT', `${step} timed out after ${timeoutMs} ms`, options);
+  constructor(
+    details: {
+      step: string;
+      timeoutMs: number;
+      phase?: 'total' | 'first-chunk' | 'idle' | undefined;
+    },
+    options?: ErrorOptions,
+  ) {
+    const { step, timeoutMs, phase = 'total' } = details;
+    super(
+      'TIMEOUT',
+      phase === 'first-chunk'
+        ? `${step} sent no chunk within ${timeoutMs} ms`
+        : phase === 'idle'
+          ? `${step} sent no chunk for ${timeoutMs} ms`
+          : `${step} timed out after ${timeoutMs} ms`,
+      options,
+    );
     this.name = 'TimeoutError';
     this.step = step;
     this.timeoutMs = timeoutMs;
+    this.phase = phase;
   }
 }
 

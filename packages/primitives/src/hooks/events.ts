@@ -106,6 +106,8 @@ export interface FallbackEvent extends PrimitiveEventBase {
 export interface TimeoutEvent extends PrimitiveEventBase {
   readonly type: 'timeout';
   readonly timeoutMs: number;
+  /** Which limit passed: the whole step's, or a streaming step's first-chunk or idle limit. */
+  readonly phase?: 'total' | 'first-chunk' | 'idle' | undefined;
 }
 
 /**

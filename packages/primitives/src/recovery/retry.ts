@@ -102,7 +102,7 @@ export const RETRY_OPTIONS = declareOptions('RetryPrimitive', {
     isRetryableError,
     'all but cancellation and `CircuitOpenError`',
   ),
-  midStream: oneOf(MID_STREAM_POLICIES, 'before-first-chunk'),
+  midStream: oneOf(MID_STREAM_POLICIES, 'before-first-chunk', { describe: 'if-set' }),
 });
 
 export class RetryPrimitive<I, O> extends WorkflowPrimitive<I, O> {

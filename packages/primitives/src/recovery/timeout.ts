@@ -9,8 +9,14 @@ import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions } from '../core/types.js';
 import { TimeoutError } from '../errors/timeout-error.js';
-import { declareOptions, number, primitive } from '../internal/options.js';
+import { declareOptions, number, oneOf, optional, primitive } from '../internal/options.js';
 import { requirePrimitive } from '../internal/validate.js';
+import {
+  MID_STREAM_POLICIES,
+  type MidStreamPolicy,
+  StreamAttempts,
+} from '../streaming/mid-stream.js';
+import { type StreamLimits, StreamWatchdog } from '../streaming/stream-watchdog.js';
 
 /**
  * Options of {@link TimeoutPrimitive}.
@@ -21,16 +27,37 @@ import { requirePrimitive } from '../internal/validate.js';
  * ```
  */
 export interface TimeoutOptions<I, O> extends PrimitiveOptions {
-  /** The time limit in ms (finite, > 0). Required. A sooner context deadline wins. */
-  timeoutMs: number;
+  /**
+   * The time limit for the whole step in ms (finite, > 0). A sooner context deadline wins.
+   * Default: none, but one of `timeoutMs`, `firstChunkMs` and `idleMs` is required.
+   */
+  timeoutMs?: number | undefined;
+  /** In a streaming run: the most time from the start to the step's first chunk, in ms. Default: none. */
+  firstChunkMs?: number | undefined;
+  /**
+   * In a streaming run: the most time between two chunks (and to the first one, without
+   * `firstChunkMs`), in ms. Default: none.
+   */
+  idleMs?: number | undefined;
   /** Runs (with the caller's context) when the time is up, instead of rejecting. Default: none. */
   fallback?: WorkflowPrimitive<I, O> | undefined;
+  /**
+   * In a streaming run, whether the fallback may run once the step sent chunks (see
+   * docs/streaming.md). Default: `'before-first-chunk'`.
+   */
+  midStream?: MidStreamPolicy | undefined;
 }
 
 /** The options of {@link TimeoutPrimitive}: checks, defaults and what `describe()` shows. */
 export const TIMEOUT_OPTIONS = declareOptions('TimeoutPrimitive', {
-  timeoutMs: number({ positive: true }),
+  timeoutMs: {
+    ...optional(number({ positive: true })),
+    docDefault: 'none (one limit is required)',
+  },
+  firstChunkMs: { ...optional(number({ positive: true })), docDefault: 'none' },
+  idleMs: { ...optional(number({ positive: true })), docDefault: 'none' },
   fallback: primitive<WorkflowPrimitive<never, unknown> | undefined>(false),
+  midStream: oneOf(MID_STREAM_POLICIES, 'before-first-chunk', { describe: 'if-set' }),
 });
 
 /**
@@ -49,7 +76,10 @@ export const TIMEOUT_OPTIONS = declareOptions('TimeoutPrimitive', {
 export class TimeoutPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   override readonly type = 'timeout';
   readonly inner: WorkflowPrimitive<I, O>;
-  readonly timeoutMs: number;
+  /** The limit for the whole step (undefined: only the stream limits apply). */
+  readonly timeoutMs: number | undefined;
+  readonly #limits: StreamLimits;
+  readonly #midStream: MidStreamPolicy;
   readonly #fallback: WorkflowPrimitive<I, O> | undefined;
 
   constructor(inner: WorkflowPrimitive<I, O>, options: TimeoutOptions<I, O>) {
@@ -57,14 +87,26 @@ export class TimeoutPrimitive<I, O> extends WorkflowPrimitive<I, O> {
     requirePrimitive('TimeoutPrimitive', 'inner', inner);
     if (options === undefined) throw new TypeError('TimeoutPrimitive: options are required');
     const o = TIMEOUT_OPTIONS.resolve(options, this.name);
+    if (o.timeoutMs === undefined && o.firstChunkMs === undefined && o.idleMs === undefined)
+      throw new TypeError(
+        'TimeoutPrimitive: one of timeoutMs, firstChunkMs and idleMs is required',
+      );
     this.inner = inner;
     this.timeoutMs = o.timeoutMs;
+    this.#limits = { firstChunkMs: o.firstChunkMs, idleMs: o.idleMs };
+    this.#midStream = o.midStream;
     this.#fallback = o.fallback as WorkflowPrimitive<I, O> | undefined;
     this.adoptChildren();
   }
 
   protected override describeOptions(): Record<string, string | number | boolean> {
-    return TIMEOUT_OPTIONS.describe({ timeoutMs: this.timeoutMs, fallback: this.#fallback });
+    return TIMEOUT_OPTIONS.describe({
+      timeoutMs: this.timeoutMs,
+      firstChunkMs: this.#limits.firstChunkMs,
+      idleMs: this.#limits.idleMs,
+      fallback: this.#fallback,
+      midStream: this.#midStream,
+    });
   }
 
   protected override describeChildren(): readonly DescribedChild[] {
@@ -75,32 +117,56 @@ export class TimeoutPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   }
 
   protected run(input: I, context: WorkflowContext): Promise<O> {
-    const limitMs = Math.min(this.timeoutMs, context.remainingMs());
-    const byDeadline = limitMs < this.timeoutMs;
+    const total = this.timeoutMs ?? Number.POSITIVE_INFINITY;
+    const limitMs = Math.min(total, context.remainingMs());
+    const byDeadline = limitMs < total;
     const scope = new AbortScope();
     // Read before the inner step starts, so the caller's deadline fires before the inner's.
     const signal = context.signal;
-    const guarded = context.withCancellation({ signal: scope });
-    const timedOut = () => {
-      const error = new TimeoutError({ step: this.inner.name, timeoutMs: limitMs });
+    let guarded = context.withCancellation({ signal: scope });
+    // In a streaming run: the chunk limits, and whether the fallback may follow sent chunks.
+    const streamed = StreamAttempts.begin(this.path, this.#midStream, context);
+    const { firstChunkMs, idleMs } = this.#limits;
+    const watchdog =
+      streamed !== undefined && (firstChunkMs !== undefined || idleMs !== undefined)
+        ? new StreamWatchdog(this.inner.name, this.#limits)
+        : undefined;
+    if (streamed !== undefined)
+      guarded = streamed.next(guarded, watchdog && (() => watchdog.chunk()));
+    const timedOut = (error: TimeoutError): O | Promise<O> => {
       scope.abort(error);
-      this.emit({ type: 'timeout', timeoutMs: limitMs }, context);
-      if (this.#fallback === undefined) throw error;
-      return this.#fallback.execute(input, context);
+      this.emit({ type: 'timeout', timeoutMs: error.timeoutMs, phase: error.phase }, context);
+      const fallback = this.#fallback;
+      if (fallback === undefined || streamed?.mayRecover() === false) throw error;
+      if (streamed === undefined) return fallback.execute(input, context);
+      return streamed.beforeNext(error).then(() => fallback.execute(input, streamed.next()));
     };
-    return waitFor<O>({
-      promise: this.inner.execute(input, guarded),
-      ms: limitMs,
-      onTimer: timedOut,
-      signal,
-      onAbort: (reason) => {
-        // The context's deadline is what limited this timeout: it is the timeout that fired.
-        if (byDeadline && isTtaError(reason, 'DEADLINE_EXCEEDED')) return timedOut();
-        scope.abort(reason);
-        context.throwIfCancelled();
-        throw toCancellationError(reason);
-      },
-      onEnd: () => guarded.dispose(),
-    });
+    const inner = this.inner.execute(input, guarded);
+    return (
+      waitFor<O>({
+        promise: watchdog === undefined ? inner : Promise.race([inner, watchdog.expired]),
+        ms: Number.isFinite(limitMs) ? limitMs : undefined,
+        onTimer: () => timedOut(new TimeoutError({ step: this.inner.name, timeoutMs: limitMs })),
+        signal,
+        onAbort: (reason) => {
+          // The context's deadline is what limited this timeout: it is the timeout that fired.
+          if (byDeadline && isTtaError(reason, 'DEADLINE_EXCEEDED'))
+            return timedOut(new TimeoutError({ step: this.inner.name, timeoutMs: limitMs }));
+          scope.abort(reason);
+          context.throwIfCancelled();
+          throw toCancellationError(reason);
+        },
+        onEnd: () => watchdog?.stop(),
+      })
+        .catch((error: unknown) => {
+          // A stream limit passed (the watchdog won the race): a timeout like the total one.
+          const fired = watchdog?.fired;
+          if (fired !== undefined && error === fired) return timedOut(fired);
+          throw error;
+        })
+        // Only now: disposing stops the inner signal from following the scope, and a timeout
+        // aborts the scope after the wait ended (a disposed combined signal would miss it).
+        .finally(() => guarded.dispose())
+    );
   }
 }

@@ -65,6 +65,7 @@ export class StreamAttempts {
   readonly #context: WorkflowContext;
   // Chunks sent since the step started (or since the last reset), and by which step.
   #sent: { path: string; chunk: unknown }[] = [];
+  #closeLast: () => void = () => {};
 
   private constructor(
     path: string,
@@ -89,14 +90,24 @@ export class StreamAttempts {
   }
 
   /** The context for the next attempt: its chunks are counted; a `continue` carries the prefix. */
-  next(context: WorkflowContext = this.#context): WorkflowContext {
+  next(context: WorkflowContext = this.#context, onChunk?: () => void): WorkflowContext {
     const sent = this.#sent;
     const parent = this.#sink;
+    // An attempt that was given up on may still be producing: from now on it is not heard.
+    this.#closeLast();
+    let open = true;
+    this.#closeLast = () => {
+      open = false;
+    };
     const counting: StreamSink = {
       all: parent.all,
       muted: parent.muted,
       push: (event) => {
-        if (event.type === 'chunk') sent.push({ path: event.path, chunk: event.chunk });
+        if (!open) return;
+        if (event.type === 'chunk') {
+          sent.push({ path: event.path, chunk: event.chunk });
+          onChunk?.();
+        }
         return parent.push(event);
       },
     };
@@ -113,6 +124,7 @@ export class StreamAttempts {
 
   /** Before the next attempt: a `restart` voids what was sent, with a `reset` event. */
   async beforeNext(error: unknown): Promise<void> {
+    this.#closeLast();
     if (this.#policy !== 'restart' || this.#sent.length === 0) return;
     const discarded = this.#sent.length;
     this.#sent = [];
