@@ -180,6 +180,14 @@ export type {
   UsageEvent,
 } from './streaming/events.js';
 export {
+  eventData,
+  SSE_HEADERS,
+  sseResponse,
+  toReadableStream,
+  toSSEStream,
+  writeSSE,
+} from './streaming/http.js';
+export {
   type MidStreamPolicy,
   STREAM_PREFIX,
   streamPrefix,

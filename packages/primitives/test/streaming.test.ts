@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { interceptorsEnabled } from '../src/hooks/step-interceptor.js';
 import {
   FallbackPrimitive,
   lambda,
@@ -136,6 +137,21 @@ describe('stream()', () => {
     }
     await vi.waitFor(() => expect(closed).toBe(true));
     expect(after).toBe(0);
+  });
+
+  it('return() while a read is waiting ends that read (done) and cancels the run', async () => {
+    const silent = lambda.stream(async function* () {
+      yield 'first';
+      await new Promise(() => {}); // never produces again, and ignores its signal
+    });
+    const events = silent.stream(undefined);
+    while ((await events.next()).value?.type !== 'chunk');
+    expect(interceptorsEnabled()).toBe(true); // step events are on while it streams
+    const waiting = events.next(); // nothing will come
+    await events.return?.();
+    expect(await waiting).toEqual({ done: true, value: undefined });
+    // The stuck step does not keep every later execute on the slow path.
+    expect(interceptorsEnabled()).toBe(false);
   });
 
   it('an aborted signal ends the stream with the cancellation', async () => {

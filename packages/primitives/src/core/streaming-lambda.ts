@@ -1,4 +1,4 @@
-import type { WorkflowContext } from '@tta/agent-context';
+import { type WorkflowContext, waitFor } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import { streamPrefix } from '../streaming/mid-stream.js';
 import { emitChunk } from '../streaming/sink.js';
@@ -68,12 +68,32 @@ export class StreamingLambdaPrimitive<I, O, C> extends WorkflowPrimitive<I, O> {
     const chunks = [...(streamPrefix(context) as C[])];
     const path = this.path;
     const source = this.#fn(input, context);
-    for await (const chunk of source) {
-      // A cancelled run stops pulling: the generator's finally blocks run (for await returns it).
-      context.throwIfCancelled();
-      chunks.push(chunk);
-      const waiting = emitChunk(context, path, chunk);
-      if (waiting !== undefined) await waiting;
+    const iterator =
+      Symbol.asyncIterator in source
+        ? source[Symbol.asyncIterator]()
+        : (source as Iterable<C>)[Symbol.iterator]();
+    const signal = context.signal;
+    let finished = false;
+    try {
+      for (;;) {
+        // Cancellation ends the step at once, even while the source is waiting for something.
+        const pulled = iterator.next();
+        const step =
+          signal === undefined
+            ? await pulled
+            : await waitFor({ promise: Promise.resolve(pulled), signal });
+        if (step.done === true) {
+          finished = true;
+          break;
+        }
+        chunks.push(step.value);
+        const waiting = emitChunk(context, path, step.value);
+        if (waiting !== undefined) await waiting;
+      }
+    } finally {
+      // Stopped early (cancelled, or a consumer error): close the source (its finally blocks run
+      // as soon as it can); not awaited, a source stuck in an await cannot hold the step.
+      if (!finished) Promise.resolve(iterator.return?.()).catch(() => {});
     }
     return this.#collect(chunks);
   }

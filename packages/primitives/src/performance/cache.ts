@@ -14,6 +14,14 @@ import {
   type Resolved,
 } from '../internal/options.js';
 import { requirePrimitive } from '../internal/validate.js';
+import {
+  isRecordedStream,
+  type RecordedStream,
+  recordedStream,
+  recordingContext,
+  replayChunks,
+} from '../streaming/recorded-stream.js';
+import { isStreaming } from '../streaming/sink.js';
 import { type CacheEntry, type CacheStore, InMemoryCacheStore } from './cache-store.js';
 import { SingleFlight } from './single-flight.js';
 import { stableKey } from './stable-key.js';
@@ -197,22 +205,38 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
     if (entry !== undefined) {
       this.#hits++;
       this.emit({ type: 'cache-hit', key }, context);
-      return entry.value;
+      const value: unknown = entry.value;
+      if (!isRecordedStream<O>(value)) return value as O;
+      // A streamed answer: its chunks go to a streaming consumer again, as they first came.
+      return isStreaming(context)
+        ? replayChunks(context, value.chunks).then(() => value.output)
+        : value.output;
     }
     this.#misses++;
     this.emit({ type: 'cache-miss', key }, context);
+    // In a streaming run the chunks are kept with the output (see recorded-stream.ts).
+    const chunks: { path: string; chunk: unknown }[] = [];
     return this.#flights.run(
       key,
       context,
-      (shared) => this.inner.execute(input, shared),
-      (value) => this.#save(key, value, context),
+      (shared) => this.inner.execute(input, recordingContext(shared, chunks)),
+      (value) => this.#save(key, value, chunks, context),
     );
   }
 
-  async #save(key: string, value: O, context: WorkflowContext): Promise<void> {
+  async #save(
+    key: string,
+    value: O,
+    chunks: RecordedStream<O>['chunks'],
+    context: WorkflowContext,
+  ): Promise<void> {
     try {
       if (this.#cacheIf === undefined || this.#cacheIf(value))
-        await this.#store.set(this.#keyPrefix() + key, value, this.ttlMs);
+        await this.#store.set(
+          this.#keyPrefix() + key,
+          (chunks.length === 0 ? value : recordedStream(value, chunks)) as O,
+          this.ttlMs,
+        );
     } catch (error) {
       this.emit({ type: 'cache-error', operation: 'set', key, error }, context);
     }

@@ -40,7 +40,9 @@ export class EventQueue {
   drop(): void {
     this.#closed = true;
     this.#buffer.length = 0;
+    this.#failure = undefined;
     this.#releaseProducers();
+    this.#wakeConsumer(); // a read in progress ends (done)
   }
 
   async next(): Promise<IteratorResult<StreamEvent>> {

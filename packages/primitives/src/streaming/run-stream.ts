@@ -5,6 +5,7 @@
 import {
   CancelledError,
   currentContext,
+  toCancellationError,
   USAGE_OBSERVER,
   WorkflowContext,
 } from '@tta/agent-context';
@@ -55,9 +56,18 @@ export function streamWorkflow<I, O>(
   const stop = new AbortController();
   let started = false;
   let finished = false;
+  // Step events stay on while the run streams; off once it ended or its consumer left (a step that
+  // ignores its signal may never end, and must not keep every execute on the slow path).
+  let release = () => {};
+  const onAbort = () => {
+    // The consumer hears of the cancellation at once, even if a step ignores its signal.
+    queue.end({ error: toCancellationError(options.signal?.reason) });
+    release();
+  };
   const start = () => {
     started = true;
-    const release = enableStepInterceptors();
+    release = enableStepInterceptors();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     const sink: StreamSink = { all: options.allSteps === true, push: (event) => queue.push(event) };
     let context = (options.context ?? currentContext() ?? new WorkflowContext()).withCancellation({
       signal: stop.signal,
@@ -86,6 +96,7 @@ export function streamWorkflow<I, O>(
       )
       .finally(() => {
         finished = true;
+        options.signal?.removeEventListener('abort', onAbort);
         release();
         context.dispose();
       });
@@ -97,6 +108,7 @@ export function streamWorkflow<I, O>(
     }
     stop.abort(new CancelledError({ message: 'The stream consumer stopped reading' }));
     queue.drop();
+    release();
   };
   const iterator: AsyncIterableIterator<StreamEvent<O>> = {
     next: () => {
