@@ -53,6 +53,8 @@ export const ATTR = {
   rejectionReason: 'tta.rejection.reason',
   storeOperation: 'tta.store.operation',
   durableReplayed: 'tta.durable.replayed',
+  streamChunks: 'tta.stream.chunks',
+  streamTimeToFirstChunk: 'tta.stream.time_to_first_chunk_ms',
   durableRunId: 'tta.durable.run_id',
   durableStatus: 'tta.durable.status',
 } as const;

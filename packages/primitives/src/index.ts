@@ -83,6 +83,7 @@ export type {
   RetryEvent,
   RouteEvent,
   StoreErrorEvent,
+  StreamStepEvent,
   TimeoutEvent,
   ToolDescription,
 } from './hooks/events.js';
@@ -192,5 +193,5 @@ export {
   STREAM_PREFIX,
   streamPrefix,
 } from './streaming/mid-stream.js';
-export type { StreamOptions } from './streaming/run-stream.js';
+export { type StreamOptions, streamWorkflow } from './streaming/run-stream.js';
 export { emitChunk, isStreaming, STREAM_SINK, type StreamSink } from './streaming/sink.js';

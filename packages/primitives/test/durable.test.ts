@@ -883,6 +883,83 @@ describe('durable runs keep their decisions', () => {
   });
 });
 
+describe('durable runs stream', () => {
+  const words = (name: string, text: string) =>
+    lambda.stream(
+      async function* () {
+        for (const w of text.split(' ')) yield `${w} `;
+      },
+      { name },
+    );
+
+  it('a streamed run sends its chunks; a consumer that leaves does not stop the run', async () => {
+    const store = new InMemoryDurableStore();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const flow = durable(
+      sequential(
+        { name: 'st' },
+        words('hello', 'hi there'),
+        lambda(async (text: string) => {
+          await gate;
+          return text.trim();
+        }),
+      ),
+      { name: 'st', store, ...W },
+    );
+    for await (const event of flow.stream(undefined, { runId: 's1', allSteps: true }))
+      if (event.type === 'chunk') break; // the consumer goes away after one chunk
+    expect((await flow.get('s1')).status).toBe('running');
+    release();
+    await vi.waitFor(async () => expect((await flow.get('s1')).status).toBe('completed'));
+    expect((await flow.get('s1')).output).toBe('hi there');
+  });
+
+  it('a resumed run streams its replayed steps’ recorded output, then the live ones', async () => {
+    const store = new InMemoryDurableStore();
+    let hold: Promise<void> | undefined = new Promise<void>(() => {});
+    let firstRuns = 0;
+    const make = () =>
+      sequential(
+        { name: 'sr' },
+        lambda.stream(
+          async function* () {
+            firstRuns++;
+            yield 'one ';
+            yield 'two ';
+          },
+          { name: 'first' },
+        ),
+        lambda(async (text: string) => {
+          if (hold !== undefined) await hold;
+          return text;
+        }),
+        words('last', 'three four'),
+      );
+    await durable(make(), { name: 'sr', store, ...W }).start(undefined, { runId: 'r1' });
+    await vi.waitFor(async () =>
+      expect((await store.getSteps('r1')).map((s) => s.path)).toContain('sr/1'),
+    );
+    hold = undefined;
+    const flow = durable(make(), { name: 'sr', store, ...W });
+    const chunks: unknown[] = [];
+    let result: unknown;
+    for await (const event of flow.streamResume('r1', { allSteps: true })) {
+      if (event.type === 'chunk') chunks.push([event.path, event.chunk]);
+      if (event.type === 'result') result = event.output;
+    }
+    expect(firstRuns).toBe(1); // replayed, not run
+    expect(chunks).toEqual([
+      ['sr/1', 'one two '], // the recorded output, as one chunk
+      ['sr/3', 'three '],
+      ['sr/3', 'four '],
+    ]);
+    expect(result).toBe('three four ');
+  });
+});
+
 describe('durable runs keep their conversation', () => {
   it('a resumed run’s model step sees the turns of replayed steps; they are not asked again', async () => {
     const server = await createFakeLLMServer();

@@ -100,6 +100,13 @@ export const EVENT_HANDLERS: Handlers = {
       t.metrics.record('durableJournalWrite', e.writeMs / 1000, { workflow: e.workflow });
     }
   },
+  // Streaming steps: how many chunks, and how long the first took (what a chat user waits for).
+  stream: (e, { t, span, labels }) => {
+    span?.setAttribute(ATTR.streamChunks, e.chunks);
+    span?.setAttribute(ATTR.streamTimeToFirstChunk, e.timeToFirstChunkMs);
+    t.metrics.add('streamChunks', e.chunks, labels);
+    t.metrics.record('streamTimeToFirstChunk', e.timeToFirstChunkMs / 1000, labels);
+  },
   'durable-run': (e, { t, span }) => {
     t.metrics.add('durableRuns', 1, { workflow: e.workflow, status: e.status });
     span?.addEvent(EVENT.durableRun, {

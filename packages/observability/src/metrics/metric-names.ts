@@ -125,6 +125,16 @@ export const METRICS = {
     'Durable steps answered from the journal instead of running',
     ['workflow'],
   ),
+  streamTimeToFirstChunk: {
+    prometheus: 'tta_stream_time_to_first_chunk_seconds',
+    otel: 'tta_stream_time_to_first_chunk_seconds',
+    kind: 'histogram',
+    help: 'Time from a streaming step start to its first chunk, in seconds',
+    labels: PRIMITIVE,
+    buckets: DURATION_BUCKETS_SECONDS,
+    unit: 's',
+  },
+  streamChunks: counter('tta_stream_chunks', 'Chunks sent by streaming steps'),
   durableJournalWrite: {
     prometheus: 'tta_durable_journal_write_seconds',
     otel: 'tta_durable_journal_write_seconds',

@@ -31,6 +31,11 @@ export interface StreamingLambdaOptions<C, O> extends PrimitiveOptions {
    * then its own). Default: the chunks joined when they are all strings, else the array.
    */
   collect?: ((chunks: C[]) => O) | undefined;
+  /**
+   * The chunks an output replays as when the step is not run again (a durable run's replay).
+   * Default: a text as one chunk, an array's items, else none.
+   */
+  replay?: ((output: O) => readonly C[]) | undefined;
 }
 
 /** The default output of a stream: text for text chunks, else the chunks. */
@@ -53,6 +58,7 @@ export class StreamingLambdaPrimitive<I, O, C> extends WorkflowPrimitive<I, O> {
   override readonly type = 'lambda';
   readonly #fn: StreamFunction<I, C>;
   readonly #collect: (chunks: C[]) => O;
+  readonly #replay: ((output: O) => readonly C[]) | undefined;
 
   constructor(fn: StreamFunction<I, C>, options?: StreamingLambdaOptions<C, O>) {
     if (typeof fn !== 'function')
@@ -61,7 +67,16 @@ export class StreamingLambdaPrimitive<I, O, C> extends WorkflowPrimitive<I, O> {
       throw new TypeError('StreamingLambdaPrimitive: collect must be a function');
     super({ name: options?.name ?? (fn.name !== '' ? fn.name : undefined), tool: options?.tool });
     this.#fn = fn;
+    if (options?.replay !== undefined && typeof options.replay !== 'function')
+      throw new TypeError('StreamingLambdaPrimitive: replay must be a function');
     this.#collect = options?.collect ?? (collectDefault as (chunks: C[]) => O);
+    this.#replay = options?.replay;
+  }
+
+  override chunksOf(output: O): readonly unknown[] {
+    if (this.#replay !== undefined) return this.#replay(output);
+    if (typeof output === 'string') return output === '' ? [] : [output];
+    return Array.isArray(output) ? output : [];
   }
 
   protected async run(input: I, context: WorkflowContext): Promise<O> {

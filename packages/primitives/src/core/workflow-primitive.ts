@@ -257,15 +257,16 @@ export abstract class WorkflowPrimitive<in I, out O> {
     const primitive = this.type;
     await sink.push({ type: 'step-start', path, primitive });
     let chunks = 0;
+    let firstChunkMs = 0;
+    const started = performance.now();
     const counting: StreamSink = {
       all: sink.all,
       muted: sink.muted,
       push: (event) => {
-        if (event.type === 'chunk') chunks++;
+        if (event.type === 'chunk' && chunks++ === 0) firstChunkMs = performance.now() - started;
         return sink.push(event);
       },
     };
-    const started = performance.now();
     let ok = false;
     try {
       const output = await step(context.withValue(STREAM_SINK, counting));
@@ -273,8 +274,24 @@ export abstract class WorkflowPrimitive<in I, out O> {
       return output;
     } finally {
       const durationMs = performance.now() - started;
+      if (chunks > 0)
+        this.emit({ type: 'stream', chunks, timeToFirstChunkMs: firstChunkMs }, context);
       await sink.push({ type: 'step-end', path, primitive, ok, durationMs, chunks });
     }
+  }
+
+  /**
+   * The chunks this step's output streams as when it is not produced again (a durable run
+   * replaying the step from its journal): for a streaming step its text (or its items); empty for
+   * a step that does not stream.
+   *
+   * @example
+   * ```ts
+   * lambda.stream(words).chunksOf('one two'); // ['one two']
+   * ```
+   */
+  chunksOf(_output: O): readonly unknown[] {
+    return NO_CHUNKS;
   }
 
   /**
@@ -478,6 +495,7 @@ export abstract class WorkflowPrimitive<in I, out O> {
   }
 }
 
+const NO_CHUNKS: readonly unknown[] = Object.freeze([]);
 const NO_CHILDREN: readonly never[] = Object.freeze([]);
 
 function toolOption(owner: string, value: unknown): ToolDescription | undefined {

@@ -11,17 +11,24 @@ import {
   ConversationMemory,
   type ConversationMemoryJSON,
   toCancellationError,
+  USAGE_OBSERVER,
   WorkflowContext,
   waitFor,
 } from '@tta/agent-context';
 import {
   type DurableRunEvent,
+  emitChunk,
   enableStepInterceptors,
   FOLLOWS_FROM,
+  isStreaming,
   type PrimitiveRef,
   reportDurable,
   STEP_INTERCEPTOR,
+  STREAM_SINK,
   type StepInterceptor,
+  type StreamEvent,
+  type StreamOptions,
+  streamWorkflow,
   type WorkflowPrimitive,
 } from '@tta/primitives';
 import { type DurableCodec, JSON_CODEC } from './codec.js';
@@ -45,6 +52,11 @@ import type {
 } from './stores/durable-store.js';
 import { RUN_VERSION, structureFingerprint } from './versioning.js';
 import { checkPayload, WaitForSignalPrimitive } from './waits.js';
+
+/** A step that can stream its recorded output again (every primitive can; see `chunksOf`). */
+interface ChunkSource {
+  chunksOf(output: unknown): readonly unknown[];
+}
 
 /** What one drive of a run keeps while it runs. */
 interface DriveState {
@@ -328,7 +340,55 @@ export class DurableWorkflow<I, O> {
   }
 
   /** Runs an unfinished run again in this process; completed steps answer from the journal. */
-  async resume(runId: string): Promise<RunHandle<O>> {
+  resume(runId: string): Promise<RunHandle<O>> {
+    return this.#resume(runId, undefined);
+  }
+
+  /**
+   * Starts a run like `start` and streams its events (see `WorkflowPrimitive.stream`). The run
+   * does not depend on the consumer: one that stops reading (or aborts `signal`) stops receiving
+   * events, and the run goes on; cancel it with `cancel(runId)`.
+   *
+   * @example
+   * ```ts
+   * for await (const event of flow.stream(question, { runId: `chat-${id}` }))
+   *   if (event.type === 'chunk') res.write(String(event.chunk));
+   * ```
+   */
+  stream(
+    input: I,
+    options: StartOptions & Omit<StreamOptions, 'context'> = {},
+  ): AsyncIterableIterator<StreamEvent<O>> {
+    const { runId, context, ...streaming } = options;
+    const run = {
+      execute: async (i: I, ctx?: WorkflowContext) =>
+        (await this.start(i, { runId, context: ctx })).result(),
+    };
+    return streamWorkflow(run, input, { ...streaming, context }, { detach: true });
+  }
+
+  /**
+   * Resumes a run like `resume` and streams its events: the steps answered from the journal send
+   * their recorded output as chunks (a model step its text), then the steps that run send theirs.
+   * A consumer that leaves stops receiving events; the run goes on.
+   *
+   * @example
+   * ```ts
+   * for await (const event of flow.streamResume(runId)) if (event.type === 'chunk') show(event.chunk);
+   * ```
+   */
+  streamResume(
+    runId: string,
+    options: Omit<StreamOptions, 'context'> = {},
+  ): AsyncIterableIterator<StreamEvent<O>> {
+    const run = {
+      execute: async (_: unknown, ctx?: WorkflowContext) =>
+        (await this.#resume(runId, ctx)).result(),
+    };
+    return streamWorkflow(run, undefined, options, { detach: true });
+  }
+
+  async #resume(runId: string, watcher: WorkflowContext | undefined): Promise<RunHandle<O>> {
     const run = await this.#run(runId);
     const active = this.#active.get(runId);
     if (active !== undefined)
@@ -336,7 +396,14 @@ export class DurableWorkflow<I, O> {
     if (run.status === 'completed' || run.status === 'cancelled') return this.#handle(run, false);
     this.#checkVersion(run);
     const input = this.#decode(run, run.input, 'input') as I;
-    const { context, conversation } = this.#restoreContext(run);
+    const restored = this.#restoreContext(run);
+    const { conversation } = restored;
+    // A streaming consumer's sink (and usage events) ride along with the stored context.
+    let context = restored.context;
+    const sink = watcher?.getValue(STREAM_SINK);
+    if (sink !== undefined) context = context.withValue(STREAM_SINK, sink);
+    const usage = watcher?.getValue(USAGE_OBSERVER);
+    if (usage !== undefined) context = context.withValue(USAGE_OBSERVER, usage);
     // A failed run goes back to running (unowned) so it can be claimed like any other.
     if (run.status === 'failed')
       await this.#store.finishRun(runId, { status: 'running', updatedAt: Date.now() });
@@ -887,7 +954,15 @@ export class DurableWorkflow<I, O> {
       took();
       step('replayed');
       this.#replayEffects(run, recorded, context, conversation);
-      return this.#decode(run, recorded.value, path);
+      const output = this.#decode(run, recorded.value, path);
+      // In a streaming run a replayed step streams what it recorded.
+      const source = primitive as Partial<ChunkSource>;
+      if (isStreaming(context) && typeof source.chunksOf === 'function')
+        for (const chunk of source.chunksOf(output)) {
+          const waiting = emitChunk(context, path, chunk);
+          if (waiting !== undefined) await waiting;
+        }
+      return output;
     }
     // A recorded failure replays as that failure (a retry then takes the same path), except the
     // last failure of a path when a failed run is resumed: that step runs again.

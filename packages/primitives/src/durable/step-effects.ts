@@ -38,12 +38,19 @@ export class StepEffects {
 
   /** `context` with observers that report this step's spending and conversation changes here. */
   observe(context: WorkflowContext): WorkflowContext {
-    const observed = context.withValue(USAGE_OBSERVER, (usage) => this.#add(usage));
+    // Whoever observed before (a streaming consumer's usage events) still hears of everything.
+    const usageBefore = context.getValue(USAGE_OBSERVER);
+    const observed = context.withValue(USAGE_OBSERVER, (usage) => {
+      this.#add(usage);
+      usageBefore?.(usage);
+    });
     const conversation = this.#conversation;
     if (conversation === undefined) return observed;
+    const memoryBefore = context.getValue(MEMORY_OBSERVER);
     // Only the run's own conversation: a memory a primitive holds is the process's, not the run's.
     return observed.withValue(MEMORY_OBSERVER, (memory, change) => {
       if (memory === conversation) this.#changes.push(change);
+      memoryBefore?.(memory, change);
     });
   }
 

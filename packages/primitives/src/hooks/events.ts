@@ -201,6 +201,22 @@ export interface DurableStepEvent extends PrimitiveEventBase {
 }
 
 /**
+ * A step of a streaming run ended: how many chunks it (and the steps inside it) sent, and how long
+ * its first one took. Only for steps that sent at least one chunk.
+ *
+ * @example
+ * ```ts
+ * onEvent(event) { if (event.type === 'stream' && event.primitive.isLeaf) ttfc.observe(event.timeToFirstChunkMs); }
+ * ```
+ */
+export interface StreamStepEvent extends PrimitiveEventBase {
+  readonly type: 'stream';
+  readonly chunks: number;
+  /** From the step's start to its first chunk, in ms. */
+  readonly timeToFirstChunkMs: number;
+}
+
+/**
  * A durable run started, resumed, or stopped being driven by this process (with the status it
  * was stored with).
  *
@@ -311,7 +327,8 @@ export type PrimitiveEvent =
   | StoreErrorEvent
   | LlmCallEvent
   | DurableStepEvent
-  | DurableRunEvent;
+  | DurableRunEvent
+  | StreamStepEvent;
 
 /**
  * The event type names.

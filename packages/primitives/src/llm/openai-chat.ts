@@ -236,6 +236,11 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
     return OPENAI_CHAT_OPTIONS.describe(this.#options);
   }
 
+  /** A replayed answer (a durable run's journal) streams as its text. */
+  override chunksOf(output: ChatOutput): readonly unknown[] {
+    return typeof output?.text === 'string' && output.text !== '' ? [output.text] : [];
+  }
+
   protected async run(input: ChatInput, context: WorkflowContext): Promise<ChatOutput> {
     const { system } = this.#options;
     const memory = this.#options.memory ?? context.getValue(CONVERSATION);

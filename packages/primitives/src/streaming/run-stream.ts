@@ -37,11 +37,23 @@ interface Executable<I, O> {
   execute(input: I, context?: WorkflowContext): Promise<O>;
 }
 
-/** The events of one run of `workflow` (see `WorkflowPrimitive.stream`). */
+/**
+ * The events of one run of anything with `execute(input, context)` (see `WorkflowPrimitive.stream`,
+ * which is this over the primitive). With `detach`, a consumer that leaves (or aborts its signal)
+ * stops receiving events but does not cancel the run (a durable run goes on without a watcher).
+ *
+ * @example
+ * ```ts
+ * const events = streamWorkflow({ execute: (q: string, ctx) => answer.execute(q, ctx) }, 'Why?');
+ * ```
+ */
 export function streamWorkflow<I, O>(
   workflow: Executable<I, O>,
   input: I,
   options: StreamOptions = {},
+  // Detached: the consumer leaving (or its signal) stops the events, not the run (a durable run
+  // goes on without anyone watching).
+  { detach = false }: { detach?: boolean } = {},
 ): AsyncIterableIterator<StreamEvent<O>> {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('stream: options must be an object');
@@ -69,10 +81,9 @@ export function streamWorkflow<I, O>(
     release = enableStepInterceptors();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const sink: StreamSink = { all: options.allSteps === true, push: (event) => queue.push(event) };
-    let context = (options.context ?? currentContext() ?? new WorkflowContext()).withCancellation({
-      signal: stop.signal,
-    });
-    if (options.signal !== undefined)
+    let context = options.context ?? currentContext() ?? new WorkflowContext();
+    if (!detach) context = context.withCancellation({ signal: stop.signal });
+    if (options.signal !== undefined && !detach)
       context = context.withCancellation({ signal: options.signal });
     // Usage reaches the consumer and whoever observed it before (a durable run's journal).
     const observer = context.getValue(USAGE_OBSERVER);
