@@ -5,6 +5,7 @@ import { observabilityScenarios } from './observability.bench.js';
 import { performanceScenarios, singleFlight } from './performance.bench.js';
 import { recoveryScenarios } from './recovery.bench.js';
 import { redisRoundTrips } from './redis.bench.js';
+import { streamingCost } from './streaming.bench.js';
 
 const TARGET_RATIO = 3;
 const filter = process.argv[2];
@@ -44,3 +45,4 @@ if (observed.length > 0) {
 if (matches('single-flight')) console.log(`\n${await singleFlight()}`);
 if (matches('Redis')) console.log(`\n${await redisRoundTrips()}`);
 if (matches('Durable')) console.log(`\n${await durableCost()}`);
+if (matches('Streaming')) console.log(`\n${await streamingCost()}`);

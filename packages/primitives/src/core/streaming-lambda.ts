@@ -1,4 +1,4 @@
-import { type WorkflowContext, waitFor } from '@tta/agent-context';
+import { toCancellationError, type WorkflowContext, waitFor } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import { streamPrefix } from '../streaming/mid-stream.js';
 import { emitChunk } from '../streaming/sink.js';
@@ -79,7 +79,15 @@ export class StreamingLambdaPrimitive<I, O, C> extends WorkflowPrimitive<I, O> {
     return Array.isArray(output) ? output : [];
   }
 
-  protected async run(input: I, context: WorkflowContext): Promise<O> {
+  protected run(input: I, context: WorkflowContext): Promise<O> {
+    const pulling = this.#pull(input, context);
+    // Cancellation ends the step at once, even while its source waits for something that never
+    // comes: one wait for the whole stream (not one per chunk); the loop then stops pulling.
+    const signal = context.signal;
+    return signal === undefined ? pulling : waitFor({ promise: pulling, signal });
+  }
+
+  async #pull(input: I, context: WorkflowContext): Promise<O> {
     const chunks = [...(streamPrefix(context) as C[])];
     const path = this.path;
     const source = this.#fn(input, context);
@@ -91,12 +99,8 @@ export class StreamingLambdaPrimitive<I, O, C> extends WorkflowPrimitive<I, O> {
     let finished = false;
     try {
       for (;;) {
-        // Cancellation ends the step at once, even while the source is waiting for something.
-        const pulled = iterator.next();
-        const step =
-          signal === undefined
-            ? await pulled
-            : await waitFor({ promise: Promise.resolve(pulled), signal });
+        if (signal?.aborted === true) throw toCancellationError(signal.reason);
+        const step = await iterator.next();
         if (step.done === true) {
           finished = true;
           break;

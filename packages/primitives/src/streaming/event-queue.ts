@@ -7,7 +7,9 @@ import type { StreamEvent } from './events.js';
 export class EventQueue {
   readonly #buffer: StreamEvent[] = [];
   readonly #highWaterMark: number;
-  #consumer: (() => void) | undefined;
+  // A read waiting for the next event: handed it directly, without going through the buffer.
+  #reader: ((result: IteratorResult<StreamEvent>) => void) | undefined;
+  #readerFails: ((error: unknown) => void) | undefined;
   #producers: (() => void)[] = [];
   #closed = false;
   #failure: { error: unknown } | undefined;
@@ -22,8 +24,14 @@ export class EventQueue {
 
   push(event: StreamEvent): void | Promise<void> {
     if (this.#closed) return; // the consumer left: nothing more is wanted
+    const reader = this.#reader;
+    if (reader !== undefined) {
+      this.#reader = undefined;
+      this.#readerFails = undefined;
+      reader({ done: false, value: event });
+      return;
+    }
     this.#buffer.push(event);
-    this.#wakeConsumer();
     if (this.#buffer.length < this.#highWaterMark) return;
     return new Promise((resolve) => this.#producers.push(resolve));
   }
@@ -33,7 +41,7 @@ export class EventQueue {
     if (this.#closed) return;
     this.#closed = true;
     this.#failure = error;
-    this.#wakeConsumer();
+    if (this.#reader !== undefined) this.#settleWaiting();
   }
 
   /** The consumer left: drop what is buffered and release the producers. */
@@ -42,35 +50,42 @@ export class EventQueue {
     this.#buffer.length = 0;
     this.#failure = undefined;
     this.#releaseProducers();
-    this.#wakeConsumer(); // a read in progress ends (done)
+    if (this.#reader !== undefined) this.#settleWaiting(); // a read in progress ends (done)
   }
 
-  async next(): Promise<IteratorResult<StreamEvent>> {
-    for (;;) {
-      const event = this.#buffer.shift();
-      if (event !== undefined) {
-        if (this.#buffer.length < this.#highWaterMark) this.#releaseProducers();
-        return { done: false, value: event };
-      }
-      if (this.#closed) {
-        const failure = this.#failure;
-        this.#failure = undefined;
-        if (failure !== undefined) throw failure.error;
-        return { done: true, value: undefined };
-      }
-      await new Promise<void>((resolve) => {
-        this.#consumer = resolve;
-      });
+  next(): Promise<IteratorResult<StreamEvent>> {
+    const event = this.#buffer.shift();
+    if (event !== undefined) {
+      if (this.#buffer.length < this.#highWaterMark) this.#releaseProducers();
+      return Promise.resolve({ done: false, value: event });
     }
+    if (this.#closed) {
+      const failure = this.#failure;
+      this.#failure = undefined;
+      return failure === undefined
+        ? Promise.resolve({ done: true, value: undefined })
+        : Promise.reject(failure.error);
+    }
+    return new Promise((resolve, reject) => {
+      this.#reader = resolve;
+      this.#readerFails = reject;
+    });
   }
 
-  #wakeConsumer(): void {
-    const wake = this.#consumer;
-    this.#consumer = undefined;
-    wake?.();
+  /** The waiting read, when the queue closed with nothing buffered: done, or the failure. */
+  #settleWaiting(): void {
+    const resolve = this.#reader;
+    const reject = this.#readerFails;
+    this.#reader = undefined;
+    this.#readerFails = undefined;
+    const failure = this.#failure;
+    this.#failure = undefined;
+    if (failure === undefined) resolve?.({ done: true, value: undefined });
+    else reject?.(failure.error);
   }
 
   #releaseProducers(): void {
+    if (this.#producers.length === 0) return;
     const waiting = this.#producers;
     this.#producers = [];
     for (const resolve of waiting) resolve();

@@ -63,8 +63,10 @@ export class StreamAttempts {
   readonly #policy: MidStreamPolicy;
   readonly #sink: StreamSink;
   readonly #context: WorkflowContext;
-  // Chunks sent since the step started (or since the last reset), and by which step.
-  #sent: { path: string; chunk: unknown }[] = [];
+  // Chunks sent since the step started (or since the last reset); the chunks themselves only for
+  // `continue` (the next attempt's prefix): the other policies need the count.
+  #count = 0;
+  #kept: unknown[] = [];
   #closeLast: () => void = () => {};
 
   private constructor(
@@ -91,8 +93,8 @@ export class StreamAttempts {
 
   /** The context for the next attempt: its chunks are counted; a `continue` carries the prefix. */
   next(context: WorkflowContext = this.#context, onChunk?: () => void): WorkflowContext {
-    const sent = this.#sent;
     const parent = this.#sink;
+    const keep = this.#policy === 'continue' ? this.#kept : undefined;
     // An attempt that was given up on may still be producing: from now on it is not heard.
     this.#closeLast();
     let open = true;
@@ -105,29 +107,30 @@ export class StreamAttempts {
       push: (event) => {
         if (!open) return;
         if (event.type === 'chunk') {
-          sent.push({ path: event.path, chunk: event.chunk });
+          this.#count++;
+          keep?.push(event.chunk);
           onChunk?.();
         }
         return parent.push(event);
       },
     };
     let next = context.withValue(STREAM_SINK, counting);
-    if (this.#policy === 'continue' && sent.length > 0)
-      next = next.withValue(STREAM_PREFIX, { chunks: sent.map((x) => x.chunk), taken: false });
+    if (keep !== undefined && keep.length > 0)
+      next = next.withValue(STREAM_PREFIX, { chunks: [...keep], taken: false });
     return next;
   }
 
   /** After a failed attempt: whether the policy lets the step try again. */
   mayRecover(): boolean {
-    return this.#sent.length === 0 || this.#policy !== 'before-first-chunk';
+    return this.#count === 0 || this.#policy !== 'before-first-chunk';
   }
 
   /** Before the next attempt: a `restart` voids what was sent, with a `reset` event. */
   async beforeNext(error: unknown): Promise<void> {
     this.#closeLast();
-    if (this.#policy !== 'restart' || this.#sent.length === 0) return;
-    const discarded = this.#sent.length;
-    this.#sent = [];
+    if (this.#policy !== 'restart' || this.#count === 0) return;
+    const discarded = this.#count;
+    this.#count = 0;
     await this.#sink.push({ type: 'reset', path: this.#path, discarded, error });
   }
 }
