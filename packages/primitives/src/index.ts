@@ -54,7 +54,15 @@ export {
   type StreamingLambdaOptions,
   StreamingLambdaPrimitive,
 } from './core/streaming-lambda.js';
-export type { AnyPrimitive, InputOf, OutputOf, Policy, PrimitiveOptions } from './core/types.js';
+export type {
+  AnyPrimitive,
+  ChunkOf,
+  InputOf,
+  OutputOf,
+  Policy,
+  PrimitiveOptions,
+  Streams,
+} from './core/types.js';
 
 export { BulkheadRejectedError } from './errors/bulkhead-rejected-error.js';
 export { CircuitOpenError } from './errors/circuit-open-error.js';

@@ -45,12 +45,14 @@ describe('every link of sequential is checked, the first included', () => {
   });
 
   test('chains of 1 to 12 steps infer first input and last output', () => {
-    expectTypeOf(sequential(countWords)).toEqualTypeOf<SequentialPrimitive<string, number>>();
+    expectTypeOf(sequential(countWords)).toEqualTypeOf<
+      SequentialPrimitive<string, number, never>
+    >();
     expectTypeOf(sequential(countWords, double)).toEqualTypeOf<
-      SequentialPrimitive<string, number>
+      SequentialPrimitive<string, number, never>
     >();
     const twelve = sequential(s2s, s2s, s2s, s2s, s2s, countWords, n2n, n2n, n2n, n2n, n2n, n2s);
-    expectTypeOf(twelve).toEqualTypeOf<SequentialPrimitive<string, string>>();
+    expectTypeOf(twelve).toEqualTypeOf<SequentialPrimitive<string, string, never>>();
     const named = sequential(
       { name: 'twelve' },
       s2s,
@@ -66,7 +68,7 @@ describe('every link of sequential is checked, the first included', () => {
       n2n,
       n2s,
     );
-    expectTypeOf(named).toEqualTypeOf<SequentialPrimitive<string, string>>();
+    expectTypeOf(named).toEqualTypeOf<SequentialPrimitive<string, string, never>>();
     // @ts-expect-error a wrong 12th link
     sequential(s2s, s2s, s2s, s2s, s2s, countWords, n2n, n2n, n2n, n2n, n2n, s2s);
   });
@@ -74,7 +76,9 @@ describe('every link of sequential is checked, the first included', () => {
   test('pipe checks every link', () => {
     // @ts-expect-error number into a string step
     countWords.pipe(normalize);
-    expectTypeOf(countWords.pipe(double)).toEqualTypeOf<SequentialPrimitive<string, number>>();
+    expectTypeOf(countWords.pipe(double)).toEqualTypeOf<
+      SequentialPrimitive<string, number, never>
+    >();
   });
 });
 
@@ -104,7 +108,7 @@ describe('lists built at run time', () => {
 
   test('the tuple constructor of SequentialPrimitive is checked too', () => {
     expectTypeOf(new SequentialPrimitive([countWords, double])).toEqualTypeOf<
-      SequentialPrimitive<string, number>
+      SequentialPrimitive<string, number, never>
     >();
     // @ts-expect-error number into a string step
     new SequentialPrimitive([countWords, normalize]);
@@ -120,13 +124,13 @@ describe('parallel branch inputs are checked', () => {
     // @ts-expect-error and through the constructor
     new ParallelPrimitive([countWords, double]);
     expectTypeOf(parallel(countWords, normalize)).toEqualTypeOf<
-      ParallelPrimitive<string, [number, string]>
+      ParallelPrimitive<string, [number, string], 'all', never>
     >();
   });
 
   test('a trailing options object names the step', () => {
     expectTypeOf(parallel(countWords, normalize, { name: 'both' })).toEqualTypeOf<
-      ParallelPrimitive<string, [number, string]>
+      ParallelPrimitive<string, [number, string], 'all', never>
     >();
   });
 });

@@ -39,7 +39,7 @@ describe('lambda', () => {
 describe('pipe and sequential', () => {
   test('pipe chains types step by step', () => {
     const flow = length.pipe(isEven).pipe(asyncLabel);
-    expectTypeOf(flow).toEqualTypeOf<SequentialPrimitive<string, string>>();
+    expectTypeOf(flow).toEqualTypeOf<SequentialPrimitive<string, string, never>>();
     expectTypeOf(flow.execute('hello')).resolves.toEqualTypeOf<string>();
   });
 
@@ -53,13 +53,13 @@ describe('pipe and sequential', () => {
   });
 
   test('a step accepting a wider input fits', () => {
-    expectTypeOf(length.pipe(anything)).toEqualTypeOf<SequentialPrimitive<string, string>>();
+    expectTypeOf(length.pipe(anything)).toEqualTypeOf<SequentialPrimitive<string, string, never>>();
   });
 
   test('sequential infers first input and last output', () => {
     const flow = sequential(length, isEven, asyncLabel);
-    expectTypeOf(flow).toEqualTypeOf<SequentialPrimitive<string, string>>();
-    expectTypeOf(sequential(shout)).toEqualTypeOf<SequentialPrimitive<string, string>>();
+    expectTypeOf(flow).toEqualTypeOf<SequentialPrimitive<string, string, never>>();
+    expectTypeOf(sequential(shout)).toEqualTypeOf<SequentialPrimitive<string, string, never>>();
   });
 
   test('execute rejects wrong input types', () => {
@@ -76,7 +76,7 @@ describe('parallel', () => {
 
   test('free function with primitives gives a tuple', () => {
     const fan = parallel(length, shout);
-    expectTypeOf(fan).toEqualTypeOf<ParallelPrimitive<string, [number, string]>>();
+    expectTypeOf(fan).toEqualTypeOf<ParallelPrimitive<string, [number, string], 'all', never>>();
   });
 
   test('free function with a record gives an object', () => {
@@ -160,7 +160,7 @@ describe('mocks and assignability', () => {
 describe('named sequential', () => {
   test('an options object first keeps the chain checked', () => {
     expectTypeOf(sequential({ name: 'measure' }, length, isEven)).toEqualTypeOf<
-      SequentialPrimitive<string, boolean>
+      SequentialPrimitive<string, boolean, never>
     >();
     // @ts-expect-error still checked step by step
     sequential({ name: 'bad' }, length, length);

@@ -21,7 +21,7 @@ const other = lambda(async (n: number) => n);
 
 describe('recovery primitives keep the wrapped types', () => {
   test('classes', () => {
-    expectTypeOf(new RetryPrimitive(model)).toEqualTypeOf<RetryPrimitive<string, Reply>>();
+    expectTypeOf(new RetryPrimitive(model)).toEqualTypeOf<RetryPrimitive<string, Reply, never>>();
     expectTypeOf(
       new TimeoutPrimitive(model, { timeoutMs: 5 }).execute('x'),
     ).resolves.toEqualTypeOf<Reply>();
@@ -43,7 +43,7 @@ describe('recovery primitives keep the wrapped types', () => {
       .withRetry({ maxRetries: 2 })
       .withFallback(cheap)
       .withCircuitBreaker();
-    expectTypeOf(resilient).toEqualTypeOf<CircuitBreakerPrimitive<string, Reply>>();
+    expectTypeOf(resilient).toEqualTypeOf<CircuitBreakerPrimitive<string, Reply, never>>();
     const canned = lambda((_: string) => 'sorry');
     expectTypeOf(model.withFallback(canned).execute('x')).resolves.toEqualTypeOf<Reply | string>();
     expectTypeOf(

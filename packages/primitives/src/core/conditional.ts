@@ -3,7 +3,7 @@ import { WorkflowPrimitive } from '../classes.js';
 import { decide } from '../hooks/step-interceptor.js';
 import type { DescribedChild } from './describe.js';
 import { isWorkflowPrimitive } from './is-primitive.js';
-import type { PrimitiveOptions } from './types.js';
+import type { PrimitiveOptions, Streams } from './types.js';
 
 /**
  * Decides which branch a {@link ConditionalPrimitive} runs. Sync or async.
@@ -27,16 +27,21 @@ export type Predicate<I> = (input: I, context: WorkflowContext) => boolean | Pro
  * );
  * ```
  */
-export class ConditionalPrimitive<I, T, E = I> extends WorkflowPrimitive<I, T | E> {
+export class ConditionalPrimitive<I, T, E = I, CT = unknown, CE = CT> extends WorkflowPrimitive<
+  I,
+  T | E
+> {
   override readonly type = 'conditional';
+  /** Type-only: it streams the chunks of the branch it takes. */
+  declare readonly '~chunk': CT | CE;
   readonly #predicate: Predicate<I>;
   readonly #then: WorkflowPrimitive<I, T>;
   readonly #else: WorkflowPrimitive<I, E> | undefined;
 
   constructor(
     predicate: Predicate<I>,
-    thenPrimitive: WorkflowPrimitive<I, T>,
-    elsePrimitive?: WorkflowPrimitive<I, E>,
+    thenPrimitive: WorkflowPrimitive<I, T> & Streams<CT>,
+    elsePrimitive?: WorkflowPrimitive<I, E> & Streams<CE>,
     options?: PrimitiveOptions,
   ) {
     super(options);
@@ -79,11 +84,11 @@ export class ConditionalPrimitive<I, T, E = I> extends WorkflowPrimitive<I, T | 
  * const answer = when((q: string) => q.length > 200, summarizeFirst, answerDirectly);
  * ```
  */
-export function when<I, T, E = I>(
+export function when<I, T, E = I, CT = unknown, CE = never>(
   predicate: Predicate<I>,
-  thenPrimitive: WorkflowPrimitive<I, T>,
-  elsePrimitive?: WorkflowPrimitive<I, E>,
+  thenPrimitive: WorkflowPrimitive<I, T> & Streams<CT>,
+  elsePrimitive?: WorkflowPrimitive<I, E> & Streams<CE>,
   options?: PrimitiveOptions,
-): ConditionalPrimitive<I, T, E> {
+): ConditionalPrimitive<I, T, E, CT, CE> {
   return new ConditionalPrimitive(predicate, thenPrimitive, elsePrimitive, options);
 }

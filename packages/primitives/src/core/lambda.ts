@@ -27,6 +27,8 @@ export type StepFunction<I, O> = (input: I, context: WorkflowContext) => O | Pro
  */
 export class LambdaPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   override readonly type = 'lambda';
+  /** Type-only: a plain function step does not stream. */
+  declare readonly '~chunk': never;
   readonly #fn: StepFunction<I, O>;
 
   constructor(fn: StepFunction<I, O>, options?: PrimitiveOptions) {

@@ -1,5 +1,5 @@
 import type { ParallelPrimitive } from './parallel.js';
-import type { AnyPrimitive, InputOf, OutputOf, PrimitiveOptions } from './types.js';
+import type { AnyPrimitive, ChunkOf, InputOf, OutputOf, PrimitiveOptions } from './types.js';
 
 // The types of parallel composition: branches, options, and how inputs and outputs are inferred.
 
@@ -134,11 +134,11 @@ export interface ParallelPrimitiveConstructor {
   new <const B extends readonly AnyPrimitive[], M extends ParallelMode = 'all'>(
     branches: B & CompatibleInputs<B>,
     options?: ParallelOptions<M>,
-  ): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M>;
+  ): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M, ChunkOf<B[number]>>;
   new <const B extends { readonly [key: string]: AnyPrimitive }, M extends ParallelMode = 'all'>(
     branches: B & CompatibleInputs<B>,
     options?: ParallelOptions<M>,
-  ): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M>;
+  ): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M, ChunkOf<B[keyof B]>>;
   readonly prototype: ParallelPrimitive<unknown, ParallelOutputs, ParallelMode>;
   /** `self` with `branch` appended (what `WorkflowPrimitive.parallel()` builds). */
   appendBranch(self: AnyPrimitive, branch: AnyPrimitive): AnyPrimitive;

@@ -20,7 +20,7 @@ import type {
   ParallelOutputs,
   ParallelPrimitiveConstructor,
 } from './parallel-types.js';
-import type { AnyPrimitive } from './types.js';
+import type { AnyPrimitive, ChunkOf } from './types.js';
 
 /** The options of {@link ParallelPrimitive}: checks, defaults and what `describe()` shows. */
 export const PARALLEL_OPTIONS = declareOptions('ParallelPrimitive', {
@@ -54,8 +54,11 @@ class Parallel<
   I,
   O extends ParallelOutputs,
   M extends ParallelMode = 'all',
+  C = unknown,
 > extends WorkflowPrimitive<I, ParallelOutput<O, M>> {
   override readonly type = 'parallel';
+  /** Type-only: it streams every branch's chunks. */
+  declare readonly '~chunk': C;
   /** The branches as given (a frozen copy). */
   readonly branches: ParallelBranches;
   readonly #keys: readonly (string | number)[];
@@ -190,7 +193,8 @@ export type ParallelPrimitive<
   I,
   O extends ParallelOutputs,
   M extends ParallelMode = 'all',
-> = Parallel<I, O, M>;
+  C = unknown,
+> = Parallel<I, O, M, C>;
 /**
  * The constructor of `ParallelPrimitive` (see the class documentation).
  *
@@ -218,17 +222,17 @@ export function parallel<
   M extends ParallelMode = 'all',
 >(
   ...args: [...branches: B, options: ParallelOptions<M> & CompatibleInputs<B>]
-): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M>;
+): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M, ChunkOf<B[number]>>;
 export function parallel<const B extends readonly [AnyPrimitive, ...AnyPrimitive[]]>(
   ...branches: B & CompatibleInputs<B>
-): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>>;
+): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, 'all', ChunkOf<B[number]>>;
 export function parallel<
   const B extends { readonly [key: string]: AnyPrimitive },
   M extends ParallelMode = 'all',
 >(
   branches: B & CompatibleInputs<B>,
   options?: ParallelOptions<M>,
-): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M>;
+): ParallelPrimitive<BranchInput<B>, BranchOutputs<B>, M, ChunkOf<B[keyof B]>>;
 export function parallel(...args: unknown[]): AnyPrimitive {
   const [first, second] = args;
   if (

@@ -5,7 +5,7 @@ import { decide } from '../hooks/step-interceptor.js';
 import type { DescribedChild } from './describe.js';
 import { isWorkflowPrimitive } from './is-primitive.js';
 import type { BranchInput } from './parallel-types.js';
-import type { AnyPrimitive, OutputOf, PrimitiveOptions } from './types.js';
+import type { AnyPrimitive, ChunkOf, OutputOf, PrimitiveOptions } from './types.js';
 
 /**
  * Route keys of a routes record (any string is accepted at run time; unknown ones use the default).
@@ -61,6 +61,8 @@ export class Router<
   I = BranchInput<R>,
 > extends WorkflowPrimitive<I, OutputOf<R[keyof R]>> {
   override readonly type: string = 'router';
+  /** Type-only: it streams the chunks of the route it takes. */
+  declare readonly '~chunk': ChunkOf<R[keyof R]>;
   /** The routes, by key. */
   readonly routes: Readonly<R>;
   readonly #select: RouterOptions<R, I>['select'];

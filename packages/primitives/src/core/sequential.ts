@@ -4,7 +4,14 @@ import { interceptorsEnabled } from '../hooks/step-interceptor.js';
 import { mutedContext } from '../streaming/sink.js';
 import type { DescribedChild } from './describe.js';
 import { isWorkflowPrimitive } from './is-primitive.js';
-import type { AnyPrimitive, InputOf, OutputOf, PrimitiveOptions } from './types.js';
+import type {
+  AnyPrimitive,
+  ChunkOf,
+  InputOf,
+  OutputOf,
+  PrimitiveOptions,
+  Streams,
+} from './types.js';
 
 /**
  * Checks a chain: each step must accept the previous step's output.
@@ -46,8 +53,10 @@ const anonymous = new WeakSet<AnyPrimitive>();
  * context. Unnamed nested sequences are flattened into one list of steps; a named one stays a
  * single step (with its own span).
  */
-class Sequential<I, O> extends WorkflowPrimitive<I, O> {
+class Sequential<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
   override readonly type = 'sequential';
+  /** Type-only: it streams its last step's chunks (see `stream()`'s `allSteps`). */
+  declare readonly '~chunk': C;
 
   static {
     // Bundlers rename classes that refer to themselves; the default primitive name must not change.
@@ -98,7 +107,7 @@ class Sequential<I, O> extends WorkflowPrimitive<I, O> {
  * const flow: SequentialPrimitive<string, number> = sequential(trim, count);
  * ```
  */
-export type SequentialPrimitive<I, O> = Sequential<I, O>;
+export type SequentialPrimitive<I, O, C = unknown> = Sequential<I, O, C>;
 
 /**
  * The constructor of {@link SequentialPrimitive}: a list of steps of one type `T → T`, or a
@@ -124,7 +133,7 @@ export interface SequentialPrimitiveConstructor {
   new <const S extends readonly [AnyPrimitive, ...AnyPrimitive[]]>(
     steps: S & SequenceChain<S>,
     options?: PrimitiveOptions,
-  ): SequentialPrimitive<InputOf<S[0]>, OutputOf<Last<S>>>;
+  ): SequentialPrimitive<InputOf<S[0]>, OutputOf<Last<S>>, ChunkOf<Last<S>>>;
   readonly prototype: SequentialPrimitive<unknown, unknown>;
 }
 
@@ -152,18 +161,20 @@ export const SequentialPrimitive = Sequential as unknown as SequentialPrimitiveC
  * const named = sequential({ name: 'measure' }, trim, count);
  * ```
  */
-export function sequential<T>(...steps: WorkflowPrimitive<T, T>[]): SequentialPrimitive<T, T>;
-export function sequential<T>(
+export function sequential<T, C = unknown>(
+  ...steps: (WorkflowPrimitive<T, T> & Streams<C>)[]
+): SequentialPrimitive<T, T, C>;
+export function sequential<T, C = unknown>(
   options: PrimitiveOptions,
-  ...steps: WorkflowPrimitive<T, T>[]
-): SequentialPrimitive<T, T>;
+  ...steps: (WorkflowPrimitive<T, T> & Streams<C>)[]
+): SequentialPrimitive<T, T, C>;
 export function sequential<const S extends readonly [AnyPrimitive, ...AnyPrimitive[]]>(
   options: PrimitiveOptions,
   ...steps: S & SequenceChain<S>
-): SequentialPrimitive<InputOf<S[0]>, OutputOf<Last<S>>>;
+): SequentialPrimitive<InputOf<S[0]>, OutputOf<Last<S>>, ChunkOf<Last<S>>>;
 export function sequential<const S extends readonly [AnyPrimitive, ...AnyPrimitive[]]>(
   ...steps: S & SequenceChain<S>
-): SequentialPrimitive<InputOf<S[0]>, OutputOf<Last<S>>>;
+): SequentialPrimitive<InputOf<S[0]>, OutputOf<Last<S>>, ChunkOf<Last<S>>>;
 export function sequential(...args: unknown[]): AnyPrimitive {
   const [first, ...rest] = args;
   if (

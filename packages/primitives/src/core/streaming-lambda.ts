@@ -56,6 +56,8 @@ function collectDefault<C>(chunks: C[]): unknown {
  */
 export class StreamingLambdaPrimitive<I, O, C> extends WorkflowPrimitive<I, O> {
   override readonly type = 'lambda';
+  /** Type-only: it streams its function's chunks. */
+  declare readonly '~chunk': C;
   readonly #fn: StreamFunction<I, C>;
   readonly #collect: (chunks: C[]) => O;
   readonly #replay: ((output: O) => readonly C[]) | undefined;

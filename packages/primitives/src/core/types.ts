@@ -33,6 +33,30 @@ export type InputOf<P> = P extends WorkflowPrimitive<infer I, infer _O> ? I : ne
 export type OutputOf<P> = P extends WorkflowPrimitive<infer _I, infer O> ? O : never;
 
 /**
+ * The chunks a primitive streams (the `chunk` events of `stream()`): `never` for a step that does
+ * not stream, `string` for a model's tokens, `unknown` where it is not tracked.
+ *
+ * @example
+ * ```ts
+ * type Tokens = ChunkOf<typeof chat>; // string
+ * ```
+ */
+export type ChunkOf<P> = P extends { readonly '~chunk': infer C } ? C : unknown;
+
+/**
+ * Type-only: marks what a primitive streams (see {@link ChunkOf}); constructors infer it from
+ * the steps they wrap.
+ *
+ * @example
+ * ```ts
+ * function wrap<I, O, C>(inner: WorkflowPrimitive<I, O> & Streams<C>) {}
+ * ```
+ */
+export interface Streams<C> {
+  readonly '~chunk': C;
+}
+
+/**
  * Options every primitive accepts.
  *
  * @example

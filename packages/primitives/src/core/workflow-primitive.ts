@@ -33,7 +33,7 @@ import {
 import { isWorkflowPrimitive, PRIMITIVE_BRAND } from './is-primitive.js';
 import type { ParallelPrimitive as Parallel } from './parallel.js';
 import type { ParallelMode } from './parallel-types.js';
-import type { AnyPrimitive, Policy, PrimitiveOptions } from './types.js';
+import type { AnyPrimitive, ChunkOf, Policy, PrimitiveOptions, Streams } from './types.js';
 
 /**
  * The base of every primitive: a typed, composable async step from `I` to `O`.
@@ -53,6 +53,11 @@ import type { AnyPrimitive, Policy, PrimitiveOptions } from './types.js';
 export abstract class WorkflowPrimitive<in I, out O> {
   /** A short, stable kind name (`'sequential'`, `'retry'`, …) used for span names and metric labels. */
   readonly type: string = 'custom';
+  /**
+   * Type-only (never set): what the step streams (`ChunkOf`). Steps that stream say what; `unknown`
+   * here means "not tracked".
+   */
+  declare readonly '~chunk': unknown;
   /**
    * Type-only (never set): a function-typed member makes assignability between subclasses
    * strictly contravariant in `I` (method parameters alone are bivariant).
@@ -308,7 +313,12 @@ export abstract class WorkflowPrimitive<in I, out O> {
    * }
    * ```
    */
-  stream(input: I, options?: StreamOptions): AsyncIterableIterator<StreamEvent<O>> {
+  stream(
+    input: I,
+    options: StreamOptions & { allSteps: true },
+  ): AsyncIterableIterator<StreamEvent<O, unknown>>;
+  stream(input: I, options?: StreamOptions): AsyncIterableIterator<StreamEvent<O, ChunkOf<this>>>;
+  stream(input: I, options?: StreamOptions): AsyncIterableIterator<StreamEvent<O, unknown>> {
     return streamWorkflow(this, input, options);
   }
 
@@ -316,9 +326,11 @@ export abstract class WorkflowPrimitive<in I, out O> {
    * `this` then `next`: the output of this step is the input of `next`. Chains flatten:
    * `a.pipe(b).pipe(c)` is one `SequentialPrimitive` of three steps.
    */
-  pipe<O2>(next: WorkflowPrimitive<O, O2>): SequentialPrimitive<I, O2> {
+  pipe<O2, C2 = unknown>(
+    next: WorkflowPrimitive<O, O2> & Streams<C2>,
+  ): SequentialPrimitive<I, O2, C2> {
     // The link is checked by this method's signature; the constructor needs no second check.
-    return new SequentialPrimitive<I, O2>([this, next] as never);
+    return new SequentialPrimitive<I, O2>([this, next] as never) as SequentialPrimitive<I, O2, C2>;
   }
 
   /**
@@ -380,8 +392,8 @@ export abstract class WorkflowPrimitive<in I, out O> {
   }
 
   /** Shorthand for `new RetryPrimitive(this, options)`. */
-  withRetry(options?: RetryOptions): RetryPrimitive<I, O> {
-    return new RetryPrimitive(this, options ?? {});
+  withRetry(options?: RetryOptions): RetryPrimitive<I, O, ChunkOf<this>> {
+    return new RetryPrimitive(this, options ?? {}) as RetryPrimitive<I, O, ChunkOf<this>>;
   }
 
   /**
@@ -396,12 +408,12 @@ export abstract class WorkflowPrimitive<in I, out O> {
   withTimeout(
     timeout: number | TimeoutOptions<I, O>,
     options?: PrimitiveOptions,
-  ): TimeoutPrimitive<I, O> {
+  ): TimeoutPrimitive<I, O, ChunkOf<this>> {
     const given = typeof timeout === 'number' ? { timeoutMs: timeout } : timeout;
     return new TimeoutPrimitive(
       this,
       options?.name === undefined ? given : { ...given, name: options.name },
-    );
+    ) as TimeoutPrimitive<I, O, ChunkOf<this>>;
   }
 
   /**
@@ -413,11 +425,13 @@ export abstract class WorkflowPrimitive<in I, out O> {
    * const answer = primaryModel.withFallback(backupModel, cannedAnswer, { name: 'answer' });
    * ```
    */
-  withFallback<O2 = O>(...fallbacks: WorkflowPrimitive<I, O2>[]): FallbackPrimitive<I, O | O2>;
-  withFallback<O2 = O>(
-    ...args: [...fallbacks: WorkflowPrimitive<I, O2>[], options: FallbackOptions]
-  ): FallbackPrimitive<I, O | O2>;
-  withFallback<O2 = O>(...args: unknown[]): FallbackPrimitive<I, O | O2> {
+  withFallback<O2 = O, C2 = never>(
+    ...fallbacks: (WorkflowPrimitive<I, O2> & Streams<C2>)[]
+  ): FallbackPrimitive<I, O | O2, ChunkOf<this> | C2>;
+  withFallback<O2 = O, C2 = never>(
+    ...args: [...fallbacks: (WorkflowPrimitive<I, O2> & Streams<C2>)[], options: FallbackOptions]
+  ): FallbackPrimitive<I, O | O2, ChunkOf<this> | C2>;
+  withFallback<O2 = O>(...args: unknown[]): FallbackPrimitive<I, O | O2, unknown> {
     const last = args.at(-1);
     if (last !== undefined && !isWorkflowPrimitive(last))
       return new FallbackPrimitive<I, O | O2>(
@@ -429,18 +443,24 @@ export abstract class WorkflowPrimitive<in I, out O> {
   }
 
   /** Shorthand for `new CircuitBreakerPrimitive(this, options)`. */
-  withCircuitBreaker(options?: CircuitBreakerOptions): CircuitBreakerPrimitive<I, O> {
-    return new CircuitBreakerPrimitive(this, options ?? {});
+  withCircuitBreaker(
+    options?: CircuitBreakerOptions,
+  ): CircuitBreakerPrimitive<I, O, ChunkOf<this>> {
+    return new CircuitBreakerPrimitive(this, options ?? {}) as CircuitBreakerPrimitive<
+      I,
+      O,
+      ChunkOf<this>
+    >;
   }
 
   /** Shorthand for `new BulkheadPrimitive(this, options)`. */
-  withBulkhead(options: BulkheadOptions): BulkheadPrimitive<I, O> {
-    return new BulkheadPrimitive(this, options);
+  withBulkhead(options: BulkheadOptions): BulkheadPrimitive<I, O, ChunkOf<this>> {
+    return new BulkheadPrimitive(this, options) as BulkheadPrimitive<I, O, ChunkOf<this>>;
   }
 
   /** Shorthand for `new RateLimitPrimitive(this, options)`. */
-  withRateLimit(options: RateLimitOptions): RateLimitPrimitive<I, O> {
-    return new RateLimitPrimitive(this, options);
+  withRateLimit(options: RateLimitOptions): RateLimitPrimitive<I, O, ChunkOf<this>> {
+    return new RateLimitPrimitive(this, options) as RateLimitPrimitive<I, O, ChunkOf<this>>;
   }
 
   /**

@@ -212,6 +212,8 @@ export const OPENAI_CHAT_OPTIONS = declareOptions('OpenAIChatPrimitive', {
  * ```
  */
 export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput> {
+  /** Type-only: it streams the answer's text. */
+  declare readonly '~chunk': string;
   override readonly type = 'llm';
   readonly model: string;
   readonly client: OpenAI;

@@ -1,7 +1,7 @@
 import { type WorkflowContext, waitFor } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
-import type { PrimitiveOptions } from '../core/types.js';
+import type { PrimitiveOptions, Streams } from '../core/types.js';
 import { isPromise } from '../internal/is-promise.js';
 import {
   declareOptions,
@@ -93,7 +93,9 @@ export const CACHE_OPTIONS = declareOptions('CachePrimitive', {
  * const cachedAnswer = new CachePrimitive(callModel, { ttlMs: 10 * 60_000, maxSize: 5000 });
  * ```
  */
-export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
+export class CachePrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
+  /** Type-only: it streams what the step it wraps streams. */
+  declare readonly '~chunk': C;
   override readonly type = 'cache';
   readonly inner: WorkflowPrimitive<I, O>;
   readonly ttlMs: number;
@@ -109,7 +111,7 @@ export class CachePrimitive<I, O> extends WorkflowPrimitive<I, O> {
   #hits = 0;
   #misses = 0;
 
-  constructor(inner: WorkflowPrimitive<I, O>, options: CacheOptions<I, O> = {}) {
+  constructor(inner: WorkflowPrimitive<I, O> & Streams<C>, options: CacheOptions<I, O> = {}) {
     super(options);
     requirePrimitive('CachePrimitive', 'inner', inner);
     const o = CACHE_OPTIONS.resolve(options, this.name);

@@ -6,7 +6,7 @@ import {
 } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
-import type { PrimitiveOptions } from '../core/types.js';
+import type { PrimitiveOptions, Streams } from '../core/types.js';
 import { BulkheadRejectedError } from '../errors/bulkhead-rejected-error.js';
 import { declareOptions, integer } from '../internal/options.js';
 import { requirePrimitive } from '../internal/validate.js';
@@ -42,7 +42,9 @@ export const BULKHEAD_OPTIONS = declareOptions('BulkheadPrimitive', {
  * const limited = new BulkheadPrimitive(callModel, { maxConcurrent: 4, maxQueue: 100 });
  * ```
  */
-export class BulkheadPrimitive<I, O> extends WorkflowPrimitive<I, O> {
+export class BulkheadPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
+  /** Type-only: it streams what the step it wraps streams. */
+  declare readonly '~chunk': C;
   override readonly type = 'bulkhead';
   readonly inner: WorkflowPrimitive<I, O>;
   readonly maxConcurrent: number;
@@ -51,7 +53,7 @@ export class BulkheadPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   // Each queued call's admit function; a freed slot passes straight to the first one.
   readonly #queue: (() => void)[] = [];
 
-  constructor(inner: WorkflowPrimitive<I, O>, options: BulkheadOptions) {
+  constructor(inner: WorkflowPrimitive<I, O> & Streams<C>, options: BulkheadOptions) {
     super(options);
     requirePrimitive('BulkheadPrimitive', 'inner', inner);
     if (options === undefined) throw new TypeError('BulkheadPrimitive: options are required');

@@ -1,7 +1,7 @@
 import { currentContext, isCancellationError, WorkflowContext } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
-import type { PrimitiveOptions } from '../core/types.js';
+import type { PrimitiveOptions, Streams } from '../core/types.js';
 import { CircuitOpenError } from '../errors/circuit-open-error.js';
 import type { CircuitState } from '../hooks/events.js';
 import { isPromise } from '../internal/is-promise.js';
@@ -101,7 +101,9 @@ const ADMIT: CircuitOperation = Object.freeze({ kind: 'admit' });
  * // or: callProvider.withCircuitBreaker({ failureThreshold: 3 })
  * ```
  */
-export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
+export class CircuitBreakerPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
+  /** Type-only: it streams what the step it wraps streams. */
+  declare readonly '~chunk': C;
   override readonly type = 'circuit-breaker';
   readonly inner: WorkflowPrimitive<I, O>;
   readonly #key: string | undefined;
@@ -111,7 +113,7 @@ export class CircuitBreakerPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   readonly #store: CircuitBreakerStore;
   #lastKnown: CircuitState = 'closed';
 
-  constructor(inner: WorkflowPrimitive<I, O>, options: CircuitBreakerOptions = {}) {
+  constructor(inner: WorkflowPrimitive<I, O> & Streams<C>, options: CircuitBreakerOptions = {}) {
     super(options);
     requirePrimitive('CircuitBreakerPrimitive', 'inner', inner);
     const o = CIRCUIT_BREAKER_OPTIONS.resolve(options, this.name);

@@ -1,7 +1,7 @@
 import { isCancellationError, type WorkflowContext } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
-import type { PrimitiveOptions } from '../core/types.js';
+import type { PrimitiveOptions, Streams } from '../core/types.js';
 import { FallbackError } from '../errors/fallback-error.js';
 import { requirePrimitive } from '../internal/validate.js';
 import {
@@ -39,7 +39,9 @@ export interface FallbackOptions extends PrimitiveOptions {
  * // or: gpt4.withFallback(claude, localLlama)
  * ```
  */
-export class FallbackPrimitive<I, O> extends WorkflowPrimitive<I, O> {
+export class FallbackPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
+  /** Type-only: it streams what the step it wraps streams. */
+  declare readonly '~chunk': C;
   override readonly type = 'fallback';
   /** The primary first, then the fallbacks, in the order tried. */
   readonly alternatives: readonly WorkflowPrimitive<I, O>[];
@@ -47,8 +49,10 @@ export class FallbackPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   readonly midStream: MidStreamPolicy;
 
   constructor(
-    primary: WorkflowPrimitive<I, O>,
-    fallbacks: WorkflowPrimitive<I, O> | readonly WorkflowPrimitive<I, O>[],
+    primary: WorkflowPrimitive<I, O> & Streams<C>,
+    fallbacks:
+      | (WorkflowPrimitive<I, O> & Streams<C>)
+      | readonly (WorkflowPrimitive<I, O> & Streams<C>)[],
     options?: FallbackOptions,
   ) {
     super(options);

@@ -1,7 +1,7 @@
 import { type WorkflowContext, waitFor } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
-import type { PrimitiveOptions } from '../core/types.js';
+import type { PrimitiveOptions, Streams } from '../core/types.js';
 import { RateLimitExceededError } from '../errors/rate-limit-exceeded-error.js';
 import {
   declareOptions,
@@ -64,7 +64,9 @@ export const RATE_LIMIT_OPTIONS = declareOptions('RateLimitPrimitive', {
  * const polite = new RateLimitPrimitive(callApi, { tokensPerInterval: 60, intervalMs: 60_000 });
  * ```
  */
-export class RateLimitPrimitive<I, O> extends WorkflowPrimitive<I, O> {
+export class RateLimitPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
+  /** Type-only: it streams what the step it wraps streams. */
+  declare readonly '~chunk': C;
   override readonly type = 'rate-limit';
   readonly inner: WorkflowPrimitive<I, O>;
   readonly #key: string | undefined;
@@ -72,7 +74,7 @@ export class RateLimitPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   readonly #options: Resolved<typeof RATE_LIMIT_OPTIONS.specs>;
   readonly #store: RateLimitStore;
 
-  constructor(inner: WorkflowPrimitive<I, O>, options: RateLimitOptions) {
+  constructor(inner: WorkflowPrimitive<I, O> & Streams<C>, options: RateLimitOptions) {
     super(options);
     requirePrimitive('RateLimitPrimitive', 'inner', inner);
     if (options === undefined) throw new TypeError('RateLimitPrimitive: options are required');

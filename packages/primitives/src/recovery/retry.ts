@@ -1,7 +1,7 @@
 import { isCancellationError, isTtaError, sleep, type WorkflowContext } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
-import type { PrimitiveOptions } from '../core/types.js';
+import type { PrimitiveOptions, Streams } from '../core/types.js';
 import {
   boolean,
   declareOptions,
@@ -105,13 +105,15 @@ export const RETRY_OPTIONS = declareOptions('RetryPrimitive', {
   midStream: oneOf(MID_STREAM_POLICIES, 'before-first-chunk', { describe: 'if-set' }),
 });
 
-export class RetryPrimitive<I, O> extends WorkflowPrimitive<I, O> {
+export class RetryPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
+  /** Type-only: it streams what the step it wraps streams. */
+  declare readonly '~chunk': C;
   override readonly type = 'retry';
   readonly inner: WorkflowPrimitive<I, O>;
   readonly maxRetries: number;
   readonly #options: Resolved<typeof RETRY_OPTIONS.specs>;
 
-  constructor(inner: WorkflowPrimitive<I, O>, options: RetryOptions = {}) {
+  constructor(inner: WorkflowPrimitive<I, O> & Streams<C>, options: RetryOptions = {}) {
     super(options);
     requirePrimitive('RetryPrimitive', 'inner', inner);
     this.inner = inner;

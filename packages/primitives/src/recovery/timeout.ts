@@ -7,7 +7,7 @@ import {
 } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
-import type { PrimitiveOptions } from '../core/types.js';
+import type { PrimitiveOptions, Streams } from '../core/types.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { declareOptions, number, oneOf, optional, primitive } from '../internal/options.js';
 import { requirePrimitive } from '../internal/validate.js';
@@ -73,7 +73,9 @@ export const TIMEOUT_OPTIONS = declareOptions('TimeoutPrimitive', {
  * // or: callModel.withTimeout(10_000)
  * ```
  */
-export class TimeoutPrimitive<I, O> extends WorkflowPrimitive<I, O> {
+export class TimeoutPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
+  /** Type-only: it streams what the step it wraps streams. */
+  declare readonly '~chunk': C;
   override readonly type = 'timeout';
   readonly inner: WorkflowPrimitive<I, O>;
   /** The limit for the whole step (undefined: only the stream limits apply). */
@@ -82,7 +84,7 @@ export class TimeoutPrimitive<I, O> extends WorkflowPrimitive<I, O> {
   readonly #midStream: MidStreamPolicy;
   readonly #fallback: WorkflowPrimitive<I, O> | undefined;
 
-  constructor(inner: WorkflowPrimitive<I, O>, options: TimeoutOptions<I, O>) {
+  constructor(inner: WorkflowPrimitive<I, O> & Streams<C>, options: TimeoutOptions<I, O>) {
     super(options);
     requirePrimitive('TimeoutPrimitive', 'inner', inner);
     if (options === undefined) throw new TypeError('TimeoutPrimitive: options are required');
