@@ -1,3 +1,4 @@
+import { runWithContext } from '@tta/agent-context';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   CachePrimitive,
@@ -197,6 +198,32 @@ describe('CachePrimitive', () => {
       TypeError,
     );
     expect(() => new CachePrimitive(p, { key: 'k' as never })).toThrow(TypeError);
+  });
+});
+
+describe('CachePrimitive answering a root hit at once (issue 16)', () => {
+  it('counts the hit, returns the value, runs nothing; with hooks, inside a run or with a context it takes the full path', async () => {
+    const inner = new MockPrimitive<number, number>({ impl: (n: number) => n * 10 });
+    const cache = new CachePrimitive(inner, { name: 'fast' });
+    expect(await cache.execute(2)).toBe(20); // a miss: runs the step
+    expect(await cache.execute(2)).toBe(20); // a root hit
+    expect(await cache.execute(2, Ctx.create())).toBe(20); // with a context
+    expect(inner.callCount).toBe(1);
+    expect(cache.stats()).toMatchObject({ hits: 2, misses: 1 });
+    // Observed calls still report their hit.
+    const recorder = withHooks(createRecordingHooks());
+    expect(await cache.execute(2)).toBe(20);
+    expect(recorder.events.map((e) => e.type)).toEqual(['cache-hit']);
+    // A cancelled current context still refuses to run, hit or not.
+    const stop = new AbortController();
+    stop.abort();
+    await expect(
+      runWithContext(Ctx.create({ signal: stop.signal }), () => cache.execute(2)),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+    // A miss found by the fast path is not looked up twice, and is stored.
+    expect(await cache.execute(3)).toBe(30);
+    expect(await cache.execute(3)).toBe(30);
+    expect(inner.callCount).toBe(2);
   });
 });
 

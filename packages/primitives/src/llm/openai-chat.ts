@@ -21,7 +21,6 @@ import {
 } from '@tta/primitives';
 import OpenAI from 'openai';
 import {
-  boolean,
   custom,
   declareOptions,
   fn,

@@ -1,7 +1,9 @@
-import { type WorkflowContext, waitFor } from '@tta/agent-context';
+import { currentContext, type WorkflowContext, waitFor } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
 import type { PrimitiveOptions, Streams } from '../core/types.js';
+import { hasAroundHooks, hasEventListeners } from '../hooks/registry.js';
+import { interceptorsEnabled } from '../hooks/step-interceptor.js';
 import { isPromise } from '../internal/is-promise.js';
 import {
   declareOptions,
@@ -69,11 +71,13 @@ export interface CacheStats {
 }
 
 /** The options of {@link CachePrimitive}: checks, defaults and what `describe()` shows. */
+/** The default key; known by identity, so a hit can skip the execute path (see `execute`). */
+function defaultKey(input: unknown): string {
+  return stableKey(input);
+}
+
 export const CACHE_OPTIONS = declareOptions('CachePrimitive', {
-  key: fn<(input: unknown, context: WorkflowContext) => string>(
-    (input) => stableKey(input),
-    '`stableKey(input)`',
-  ),
+  key: fn<(input: unknown, context: WorkflowContext) => string>(defaultKey, '`stableKey(input)`'),
   ttlMs: number({ positive: true }, 3_600_000),
   maxSize: optional(integer(1, undefined, { docDefault: '`1000`', describe: false })),
   cacheIf: optional(fn<(output: unknown) => boolean>(undefined, 'cache all')),
@@ -110,6 +114,10 @@ export class CachePrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
   readonly #flights = new SingleFlight<O>();
   #hits = 0;
   #misses = 0;
+  // A hit can be answered before the execute path: default key, an in-process store.
+  readonly #fastHits: boolean;
+  // The key (and a miss) the fast path already found, for the run() it hands over to.
+  #known: { readonly input: I; readonly key: string } | undefined;
 
   constructor(inner: WorkflowPrimitive<I, O> & Streams<C>, options: CacheOptions<I, O> = {}) {
     super(options);
@@ -129,7 +137,40 @@ export class CachePrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
       (o.store as CacheStore<O> | undefined) ?? new InMemoryCacheStore<O>({ maxSize: o.maxSize });
     this.#namespace = o.namespace;
     if (o.namespace !== undefined) this.#prefix = `${o.namespace}:`;
+    this.#fastHits = o.key === defaultKey && this.#store instanceof InMemoryCacheStore;
     this.adoptChildren();
+  }
+
+  /**
+   * A root call whose answer is in the in-process store returns it at once: nothing observes it
+   * (no hooks, no interceptor, no stream), the default key needs no context, and no step runs, so
+   * no context, AsyncLocalStorage frame or execute path is needed (a hit no slower than a
+   * hand-written `Map` LRU). Anything else takes the full path.
+   */
+  override execute(input: I, context?: WorkflowContext): Promise<O> {
+    if (
+      !this.#fastHits ||
+      context !== undefined ||
+      hasAroundHooks() ||
+      hasEventListeners() ||
+      interceptorsEnabled() ||
+      currentContext() !== undefined
+    )
+      return super.execute(input, context);
+    let key: string;
+    try {
+      key = defaultKey(input);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const entry = this.#store.get(this.#keyPrefix() + key) as CacheEntry<O> | undefined;
+    if (entry !== undefined && !isRecordedStream(entry.value)) {
+      this.#hits++;
+      return Promise.resolve(entry.value);
+    }
+    // A miss (or a recorded stream): the full path, without computing the key twice.
+    this.#known = entry === undefined ? { input, key } : undefined;
+    return super.execute(input, context);
   }
 
   /** The prefix of this cache's keys in the store: `namespace` (default: the step's name) and `:`. */
@@ -174,6 +215,11 @@ export class CachePrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
   }
 
   protected run(input: I, context: WorkflowContext): Promise<O> | O {
+    const known = this.#known;
+    this.#known = undefined;
+    // Handed over by `execute` in the same turn: a miss already looked up.
+    if (known !== undefined && known.input === input)
+      return this.#afterLookup(undefined, known.key, input, context);
     const key = this.#key(input, context);
     if (typeof key !== 'string')
       throw new TypeError(`${this.name}: the key function must return a string`);

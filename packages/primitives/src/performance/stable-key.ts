@@ -12,10 +12,14 @@
  * ```
  */
 export function stableKey(value: unknown): string {
-  // The common LLM input is a prompt string: skip the walk.
+  // The common inputs (a prompt string, a number) skip the walk and its cycle set.
   if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value !== 'object' && typeof value !== 'function') return encode(value, NO_SEEN);
   return encode(value, new Set());
 }
+
+// Primitives never reach the cycle set: one shared empty set for them.
+const NO_SEEN: Set<object> = new Set();
 
 function encode(value: unknown, seen: Set<object>): string {
   switch (typeof value) {
