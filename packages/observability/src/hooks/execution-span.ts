@@ -2,9 +2,11 @@ import {
   type Attributes,
   type Context,
   createTraceState,
-  isSpanContextValid,
+  INVALID_SPANID,
+  INVALID_TRACEID,
   type Link,
   context as otelContext,
+  type SpanContext,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -102,7 +104,7 @@ export function traceExecution<T>(
   if (owner === undefined) {
     // `traceRun` asked for the ids of the run's outermost span.
     const run = ctx.getValue(RUN_IDS);
-    if (run !== undefined && run.spanId === undefined && isSpanContextValid(sc)) {
+    if (run !== undefined && run.spanId === undefined && hasOwnIds(sc)) {
       run.traceId = sc.traceId;
       run.spanId = sc.spanId;
     }
@@ -111,7 +113,7 @@ export function traceExecution<T>(
   // Any span of its own, sampled or not, is the step's span: its id is the parent id of the
   // step's outgoing calls. (Without an SDK the API hands back the parent's span context.)
   const traced =
-    isSpanContextValid(sc) && sc.spanId !== parentSpanId
+    hasOwnIds(sc) && sc.spanId !== parentSpanId
       ? ctx.withTrace({
           traceId: sc.traceId,
           spanId: sc.spanId,
@@ -167,6 +169,15 @@ function linksOf(ctx: WorkflowContext): Link[] | undefined {
     context: { traceId: target.traceId, spanId: target.spanId, traceFlags: 0, isRemote: true },
     ...(target.attributes === undefined ? {} : { attributes: { ...target.attributes } }),
   }));
+}
+
+/**
+ * Whether a started span has ids (an SDK's span), not the invalid context the API alone hands
+ * back. The ids come from the tracer, so their form needs no check: comparing with the invalid
+ * ids is enough (`isSpanContextValid` runs two regular expressions per span).
+ */
+function hasOwnIds(sc: SpanContext): boolean {
+  return sc.spanId !== INVALID_SPANID && sc.traceId !== INVALID_TRACEID;
 }
 
 /** ERROR status and `error.type`; the exception itself only on the first span it fails. */

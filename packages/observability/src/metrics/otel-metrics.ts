@@ -29,14 +29,18 @@ export class OtelMetricsSink implements MetricsSink {
     this.#version = version;
   }
 
-  // Executions in progress, counted here and reported when the SDK collects: cheaper than two
-  // up-down counter records (each hashing its attributes) per execution.
+  // Executions in progress and executions done, counted here and reported when the SDK collects:
+  // cheaper than recording per execution (the SDK hashes a record's attributes every time, the
+  // largest single cost of a span's telemetry). Their label objects are built once per primitive,
+  // so they key these maps by identity and the maps stay as small as the set of primitives.
   readonly #active = new Map<Labels, number>();
+  readonly #executions = new Map<Labels, number>();
 
   add(metric: MetricKey, value: number, labels: Labels): void {
-    if (metric === 'active') {
+    if (metric === 'active' || metric === 'executions') {
       this.#instrument(metric);
-      this.#active.set(labels, (this.#active.get(labels) ?? 0) + value);
+      const counts = metric === 'active' ? this.#active : this.#executions;
+      counts.set(labels, (counts.get(labels) ?? 0) + value);
       return;
     }
     (this.#instrument(metric) as Counter).add(value, labels as Attributes);
@@ -60,7 +64,11 @@ export class OtelMetricsSink implements MetricsSink {
     let instrument = this.#instruments.get(metric);
     if (instrument === undefined) {
       instrument =
-        metric === 'active' ? this.#observeActive(this.#meter) : create(this.#meter, metric);
+        metric === 'active'
+          ? this.#observeActive(this.#meter)
+          : metric === 'executions'
+            ? this.#observeExecutions(this.#meter)
+            : create(this.#meter, metric);
       this.#instruments.set(metric, instrument);
     }
     return instrument;
@@ -74,6 +82,15 @@ export class OtelMetricsSink implements MetricsSink {
     });
     // Recorded through the map above, never directly.
     return gauge as unknown as Instrument;
+  }
+
+  #observeExecutions(meter: Meter): Instrument {
+    const d = METRICS.executions;
+    const counter = meter.createObservableCounter(d.otel, { description: d.help });
+    counter.addCallback((result) => {
+      for (const [labels, count] of this.#executions) result.observe(count, labels as Attributes);
+    });
+    return counter as unknown as Instrument;
   }
 }
 
