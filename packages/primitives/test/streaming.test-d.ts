@@ -71,6 +71,10 @@ describe('chunk types', () => {
     // Every step's chunks: their types are not tracked.
     for await (const event of chainToTokens.stream(' hi ', { allSteps: true }))
       if (event.type === 'chunk') expectTypeOf(event.chunk).toEqualTypeOf<unknown>();
+    // Nor when it may be true.
+    const options: { allSteps: boolean } = { allSteps: Math.random() > 0.5 };
+    for await (const event of chainToTokens.stream(' hi ', options))
+      if (event.type === 'chunk') expectTypeOf(event.chunk).toEqualTypeOf<unknown>();
   });
 
   test('collect must take the chunks the function yields', () => {

@@ -317,7 +317,12 @@ export abstract class WorkflowPrimitive<in I, out O> {
     input: I,
     options: StreamOptions & { allSteps: true },
   ): AsyncIterableIterator<StreamEvent<O, unknown>>;
-  stream(input: I, options?: StreamOptions): AsyncIterableIterator<StreamEvent<O, ChunkOf<this>>>;
+  stream(
+    input: I,
+    options?: StreamOptions & { allSteps?: false | undefined },
+  ): AsyncIterableIterator<StreamEvent<O, ChunkOf<this>>>;
+  // `allSteps` not known to be false: any step's chunks may come.
+  stream(input: I, options?: StreamOptions): AsyncIterableIterator<StreamEvent<O, unknown>>;
   stream(input: I, options?: StreamOptions): AsyncIterableIterator<StreamEvent<O, unknown>> {
     return streamWorkflow(this, input, options);
   }
