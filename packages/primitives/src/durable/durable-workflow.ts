@@ -32,6 +32,7 @@ import {
   type WorkflowPrimitive,
 } from '@tta/primitives';
 import { type DurableCodec, JSON_CODEC } from './codec.js';
+import type { DurableOptions, RunHandle, RunInfo, StartOptions } from './durable-types.js';
 import {
   CorruptJournalError,
   DurableValueError,
@@ -42,6 +43,7 @@ import {
 } from './errors/durable-errors.js';
 import { decodeRunContext, encodeRunContext, traceIdOf } from './run-context.js';
 import { RUN_SERVICES, type RunServices, SuspendRun } from './run-services.js';
+import { RunValues } from './run-values.js';
 import { type RecordedEffects, replayEffects, StepEffects } from './step-effects.js';
 import type {
   DurableStore,
@@ -88,134 +90,6 @@ function leaseLost(runId: string): RunStateError {
 }
 
 /**
- * Options of {@link durable}.
- *
- * @example
- * ```ts
- * durable(approveExpense, { name: 'approve-expense', store, version: '2' });
- * ```
- */
-export interface DurableOptions {
-  /** The name runs are stored under (one per workflow; keep it stable). Required. */
-  name: string;
-  /** Where runs and journals live. Required. */
-  store: DurableStore;
-  /** The workflow's version, recorded with each run. Default: `'1'`. */
-  version?: string | undefined;
-  /**
-   * Older versions whose unfinished runs this code may resume (a declared migration: branch on
-   * `runVersion(ctx)` where they differ). Default: none (only runs of `version` with the same
-   * structure resume; others raise `WorkflowVersionMismatchError`).
-   */
-  resumes?: readonly string[] | undefined;
-  /** How inputs, outputs and errors are stored. Default: `JSON_CODEC`. */
-  codec?: DurableCodec | undefined;
-  /**
-   * This process's name as the owner of the runs it drives. Give a stable one (a pod name) and a
-   * restarted process takes its runs back at once in `recover()`, without waiting for their
-   * leases. Default: host name, process id and a random suffix.
-   */
-  workerId?: string | undefined;
-  /** How long a run's owner holds it without renewing (renewed every third of it). Default: 15000. */
-  leaseMs?: number | undefined;
-  /**
-   * The largest stored value (an input, a step's output, a signal), in bytes of encoded text;
-   * larger ones fail with `DurableValueError` at the step that produced them. Default: 1048576.
-   */
-  maxValueBytes?: number | undefined;
-  /**
-   * Rebuilds a run's conversation (the context's `CONVERSATION` when the run started) on resume,
-   * before its steps' changes are applied again: give one to restore a custom `tokenCounter`.
-   * Default: `ConversationMemory.fromJSON(saved)`.
-   */
-  restoreConversation?: ((saved: ConversationMemoryJSON) => ConversationMemory) | undefined;
-}
-
-/**
- * Options of {@link DurableWorkflow.start}.
- *
- * @example
- * ```ts
- * await flow.start(expense, { runId: `expense-${expense.id}`, context: ctx });
- * ```
- */
-export interface StartOptions {
-  /** The run's id, and an idempotency key: starting it again returns the existing run. Default: a new UUID. */
-  runId?: string | undefined;
-  /** The context to run with (ids, trace, baggage, deadline, budget); it is stored with the run. Default: a new one. */
-  context?: WorkflowContext | undefined;
-}
-
-/**
- * A started (or found) run.
- *
- * @example
- * ```ts
- * const run = await flow.start(input);
- * const output = await run.result();
- * ```
- */
-export interface RunHandle<O> {
-  readonly runId: string;
-  /** False when the id already had a run (`start` with a used `runId`). */
-  readonly created: boolean;
-  /**
-   * The output once the run completes. Rejects with the run's error when it fails, and with a
-   * `RunStateError` for a run that is not being run by this process (resume it to run it here).
-   */
-  result(): Promise<O>;
-}
-
-/**
- * One journaled step of a run.
- *
- * @example
- * ```ts
- * for (const s of (await flow.get(runId)).steps) console.log(s.path, s.status, s.durationMs);
- * ```
- */
-export interface StepInfo {
-  readonly path: string;
-  readonly seq: number;
-  readonly status: 'completed' | 'failed';
-  readonly startedAt: number;
-  readonly durationMs: number;
-}
-
-/**
- * A run as `get` reports it.
- *
- * @example
- * ```ts
- * const { status, output, steps } = await flow.get(runId);
- * ```
- */
-export interface RunInfo<I, O> {
-  readonly runId: string;
-  readonly workflow: string;
-  readonly version: string;
-  readonly status: RunStatus;
-  readonly input: I;
-  readonly output?: O | undefined;
-  readonly error?: unknown;
-  readonly steps: readonly StepInfo[];
-  /** The trace the run belongs to (its context's trace id): find its spans with it. */
-  readonly traceId: string | undefined;
-  /**
-   * Each attempt at the run (its start, then every resume) that was traced: the ids of its
-   * outermost span. A resumed attempt's span links to the one before it.
-   */
-  readonly attempts: readonly { traceId: string; spanId: string; startedAt: number }[];
-  /**
-   * The run's conversation now (its `CONVERSATION` at the start plus every journaled step's
-   * changes), when it carries one.
-   */
-  readonly conversation?: ConversationMemoryJSON | undefined;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-}
-
-/**
  * Wraps `workflow` so its runs survive crashes and restarts: see {@link DurableWorkflow}.
  *
  * @example
@@ -256,9 +130,8 @@ export class DurableWorkflow<I, O> {
   /** The owner name this process claims runs under. */
   readonly workerId: string;
   readonly #leaseMs: number;
-  readonly #maxValueBytes: number;
   readonly #store: DurableStore;
-  readonly #codec: DurableCodec;
+  readonly #values: RunValues;
   readonly #restoreConversation: (saved: ConversationMemoryJSON) => ConversationMemory;
   // Runs this process is driving: their outcome, and how to stop them.
   readonly #active = new Map<string, { result: Promise<O>; abort: AbortController }>();
@@ -286,14 +159,14 @@ export class DurableWorkflow<I, O> {
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     if (typeof this.workerId !== 'string' || this.workerId.length === 0)
       throw new TypeError('durable: workerId must be a non-empty string');
-    this.#maxValueBytes = options.maxValueBytes ?? 1_048_576;
-    if (!(Number.isInteger(this.#maxValueBytes) && this.#maxValueBytes > 0))
+    const maxValueBytes = options.maxValueBytes ?? 1_048_576;
+    if (!(Number.isInteger(maxValueBytes) && maxValueBytes > 0))
       throw new RangeError('durable: maxValueBytes must be an integer > 0');
     this.#leaseMs = options.leaseMs ?? 15_000;
     if (!(Number.isFinite(this.#leaseMs) && this.#leaseMs >= 100))
       throw new RangeError('durable: leaseMs must be a number >= 100');
     this.#store = options.store;
-    this.#codec = options.codec ?? JSON_CODEC;
+    this.#values = new RunValues(options.codec ?? JSON_CODEC, maxValueBytes);
     if (
       options.restoreConversation !== undefined &&
       typeof options.restoreConversation !== 'function'
@@ -317,10 +190,10 @@ export class DurableWorkflow<I, O> {
       version: this.version,
       fingerprint: this.fingerprint,
       status: 'running',
-      input: this.#encode(input, 'input'),
+      input: this.#values.encode(input, 'input'),
       context: encodeRunContext(
         context,
-        conversation && this.#encode(conversation.toJSON(), 'conversation'),
+        conversation && this.#values.encode(conversation.toJSON(), 'conversation'),
       ),
       owner: this.workerId,
       leaseUntil: now + this.#leaseMs,
@@ -395,7 +268,7 @@ export class DurableWorkflow<I, O> {
       return { runId, created: false, result: () => this.#follow(runId, active.result) };
     if (run.status === 'completed' || run.status === 'cancelled') return this.#handle(run, false);
     this.#checkVersion(run);
-    const input = this.#decode(run, run.input, 'input') as I;
+    const input = this.#values.decode(run.runId, run.input, 'input') as I;
     const restored = this.#restoreContext(run);
     const { conversation } = restored;
     // A streaming consumer's sink (and usage events) ride along with the stored context.
@@ -442,7 +315,7 @@ export class DurableWorkflow<I, O> {
     }
     if (stored.conversation === undefined)
       return { context: stored.context, conversation: undefined };
-    const saved = this.#decode(run, stored.conversation, 'conversation');
+    const saved = this.#values.decode(run.runId, stored.conversation, 'conversation');
     try {
       return {
         context: stored.context,
@@ -478,9 +351,13 @@ export class DurableWorkflow<I, O> {
       workflow: run.workflow,
       version: run.version,
       status: run.status,
-      input: this.#decode(run, run.input, 'input') as I,
-      ...(run.output === undefined ? {} : { output: this.#decode(run, run.output, 'output') as O }),
-      ...(run.error === undefined ? {} : { error: this.#decode(run, run.error, 'error') }),
+      input: this.#values.decode(run.runId, run.input, 'input') as I,
+      ...(run.output === undefined
+        ? {}
+        : { output: this.#values.decode(run.runId, run.output, 'output') as O }),
+      ...(run.error === undefined
+        ? {}
+        : { error: this.#values.decode(run.runId, run.error, 'error') }),
       steps: steps.map((s) => ({
         path: s.path,
         seq: s.seq,
@@ -543,7 +420,7 @@ export class DurableWorkflow<I, O> {
     await this.#store.appendSignal(
       runId,
       name,
-      this.#encode(accepted, `signal ${name}`),
+      this.#values.encode(accepted, `signal ${name}`),
       Date.now(),
     );
     // A run this process is driving finds the signal at its wait (or, if it is suspending just
@@ -682,9 +559,9 @@ export class DurableWorkflow<I, O> {
         if (active !== undefined) return this.#follow(run.runId, active.result);
         const latest = await this.#run(run.runId);
         if (latest.status === 'completed' && latest.output !== undefined)
-          return this.#decode(latest, latest.output, 'output') as O;
+          return this.#values.decode(latest.runId, latest.output, 'output') as O;
         if (latest.status === 'failed' && latest.error !== undefined)
-          throw this.#decode(latest, latest.error, 'error');
+          throw this.#values.decode(latest.runId, latest.error, 'error');
         throw new RunStateError({
           runId: run.runId,
           status: latest.status,
@@ -775,7 +652,11 @@ export class DurableWorkflow<I, O> {
         });
         const stored = await this.#store.finishRun(
           runId,
-          { status: 'completed', output: this.#encode(output, 'output'), updatedAt: Date.now() },
+          {
+            status: 'completed',
+            output: this.#values.encode(output, 'output'),
+            updatedAt: Date.now(),
+          },
           fence,
         );
         if (!stored) throw leaseLost(runId);
@@ -821,7 +702,7 @@ export class DurableWorkflow<I, O> {
           runId,
           {
             status: cancelled ? 'cancelled' : 'failed',
-            error: this.#encodeError(error),
+            error: this.#values.encodeError(error),
             updatedAt: Date.now(),
           },
           fence,
@@ -904,7 +785,7 @@ export class DurableWorkflow<I, O> {
     conversation: ConversationMemory | undefined,
   ): void {
     if (step.effects === undefined) return;
-    const effects = this.#decode(run, step.effects, step.path);
+    const effects = this.#values.decode(run.runId, step.effects, step.path);
     try {
       replayEffects(effects, context, conversation);
     } catch (error) {
@@ -954,7 +835,7 @@ export class DurableWorkflow<I, O> {
       took();
       step('replayed');
       this.#replayEffects(run, recorded, context, conversation);
-      const output = this.#decode(run, recorded.value, path);
+      const output = this.#values.decode(run.runId, recorded.value, path);
       // In a streaming run a replayed step streams what it recorded.
       const source = primitive as Partial<ChunkSource>;
       if (isStreaming(context) && typeof source.chunksOf === 'function')
@@ -972,7 +853,7 @@ export class DurableWorkflow<I, O> {
     ) {
       step('replayed');
       this.#replayEffects(run, recorded, context, conversation);
-      throw this.#decode(run, recorded.value, path);
+      throw this.#values.decode(run.runId, recorded.value, path);
     }
     // The last failure of a failed run, about to run again: what it did before failing happened.
     if (recorded !== undefined) this.#replayEffects(run, recorded, context, conversation);
@@ -984,7 +865,7 @@ export class DurableWorkflow<I, O> {
         run.waitingFor === key && run.waitStartedAt !== undefined ? run.waitStartedAt : Date.now(),
       signals: async (name) =>
         (await this.#store.getSignals(run.runId, name)).map((text) =>
-          this.#decode(run, text, path),
+          this.#values.decode(run.runId, text, path),
         ),
     };
     const startedAt = Date.now();
@@ -1004,7 +885,7 @@ export class DurableWorkflow<I, O> {
         path,
         seq,
         status: 'failed',
-        value: this.#encodeError(error),
+        value: this.#values.encodeError(error),
         ...this.#effectsField(effects.value(), path),
         startedAt,
         endedAt: Date.now(),
@@ -1016,7 +897,7 @@ export class DurableWorkflow<I, O> {
       path,
       seq,
       status: 'completed',
-      value: this.#encode(output, path),
+      value: this.#values.encode(output, path),
       ...this.#effectsField(effects.value(), path),
       startedAt,
       endedAt: Date.now(),
@@ -1028,49 +909,7 @@ export class DurableWorkflow<I, O> {
 
   /** The journal field for a step's effects, if it had any (size-limited like any value). */
   #effectsField(effects: RecordedEffects | undefined, step: string): { effects?: string } {
-    return effects === undefined ? {} : { effects: this.#encode(effects, step) };
-  }
-
-  #encode(value: unknown, step: string): string {
-    let text: string;
-    try {
-      text = this.#codec.encode(value);
-    } catch (error) {
-      throw new DurableValueError(
-        { step, reason: error instanceof Error ? error.message : String(error) },
-        { cause: error },
-      );
-    }
-    const bytes = Buffer.byteLength(text);
-    if (bytes > this.#maxValueBytes)
-      throw new DurableValueError({
-        step,
-        reason: `it is ${bytes} bytes encoded, over maxValueBytes (${this.#maxValueBytes})`,
-      });
-    return text;
-  }
-
-  /** An error as stored; one the codec cannot store keeps at least its name and message. */
-  #encodeError(error: unknown): string {
-    try {
-      return this.#codec.encode(error);
-    } catch {
-      const e = error as { name?: unknown; message?: unknown } | null;
-      const fallback = new Error(typeof e?.message === 'string' ? e.message : String(error));
-      fallback.name = typeof e?.name === 'string' ? e.name : 'Error';
-      return this.#codec.encode(fallback);
-    }
-  }
-
-  #decode(run: RunRecord, text: string, step: string): unknown {
-    try {
-      return this.#codec.decode(text);
-    } catch (error) {
-      throw new CorruptJournalError(
-        { runId: run.runId, step, reason: error instanceof Error ? error.message : String(error) },
-        { cause: error },
-      );
-    }
+    return effects === undefined ? {} : { effects: this.#values.encode(effects, step) };
   }
 }
 

@@ -1,13 +1,12 @@
 export { type DurableCodec, JSON_CODEC } from './codec.js';
-export {
-  type DurableOptions,
-  DurableWorkflow,
-  durable,
-  type RunHandle,
-  type RunInfo,
-  type StartOptions,
-  type StepInfo,
-} from './durable-workflow.js';
+export type {
+  DurableOptions,
+  RunHandle,
+  RunInfo,
+  StartOptions,
+  StepInfo,
+} from './durable-types.js';
+export { DurableWorkflow, durable } from './durable-workflow.js';
 export {
   ApprovalRejectedError,
   CorruptJournalError,

@@ -1,6 +1,7 @@
 // Recovery for a whole process: every durable workflow it serves, at start-up and then on a
 // timer, so runs whose owner died are taken over without anyone calling recover() by hand.
-import type { DurableWorkflow, RunHandle } from './durable-workflow.js';
+import type { RunHandle } from './durable-types.js';
+import type { DurableWorkflow } from './durable-workflow.js';
 
 /**
  * Options of {@link recoverRuns}.
