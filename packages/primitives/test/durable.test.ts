@@ -917,6 +917,16 @@ describe('durable runs stream', () => {
     expect((await flow.get('s1')).output).toBe('hi there');
   });
 
+  it('a watcher whose signal is already aborted hears the cancellation at once; the run goes on', async () => {
+    const store = new InMemoryDurableStore();
+    const flow = durable(words('w', 'a b'), { name: 'w', store, ...W });
+    const stop = new AbortController();
+    stop.abort();
+    const events = flow.stream(undefined, { runId: 'w1', signal: stop.signal });
+    await expect(events.next()).rejects.toMatchObject({ code: 'CANCELLED' });
+    await vi.waitFor(async () => expect((await flow.get('w1')).status).toBe('completed'));
+  });
+
   it('a resumed run streams its replayed steps’ recorded output, then the live ones', async () => {
     const store = new InMemoryDurableStore();
     let hold: Promise<void> | undefined = new Promise<void>(() => {});

@@ -79,7 +79,8 @@ export function streamWorkflow<I, O>(
   const start = () => {
     started = true;
     release = enableStepInterceptors();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted === true) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
     const sink: StreamSink = { all: options.allSteps === true, push: (event) => queue.push(event) };
     let context = options.context ?? currentContext() ?? new WorkflowContext();
     if (!detach) context = context.withCancellation({ signal: stop.signal });
