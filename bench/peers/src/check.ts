@@ -4,7 +4,7 @@
  * than 25% worse than the ratio recorded in baseline.json. Ratios, never times: a slower machine
  * slows both sides alike.
  *
- *   node dist/check.js [--rounds 3] [--min-ms 200] [--tolerance 0.25] [--record]
+ *   node dist/check.js [--rounds 5] [--min-ms 300] [--tolerance 0.25] [--record]
  *
  * `--record` writes the measured ratios as the new baseline (after an intended change).
  */
@@ -16,8 +16,8 @@ import { DIST_DIR, median, parseFlags, ROOT } from './harness.js';
 import type { ScenarioResult } from './worker.js';
 
 const flags = parseFlags(process.argv.slice(2));
-const rounds = Math.max(1, Number(flags.rounds ?? 3));
-const minMs = Number(flags['min-ms'] ?? 200);
+const rounds = Math.max(1, Number(flags.rounds ?? 5));
+const minMs = Number(flags['min-ms'] ?? 300);
 const tolerance = Number(flags.tolerance ?? 0.25);
 const record = flags.record === 'true';
 const BASELINE = join(ROOT, 'baseline.json');
