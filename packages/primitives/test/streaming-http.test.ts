@@ -148,4 +148,39 @@ describe('a cache in a streaming run', () => {
     expect(await cached.execute('q')).toBe('answer to q ');
     expect(runs).toBe(1);
   });
+
+  it('a streaming caller that joins a call in flight gets its chunks too, then the result', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let runs = 0;
+    const answer = lambda.stream(
+      async function* () {
+        runs++;
+        yield 'one ';
+        await gate;
+        yield 'two ';
+      },
+      { name: 'slow' },
+    );
+    const cached = new CachePrimitive(answer, { name: 'shared' });
+    const read = async () => {
+      const seen: unknown[] = [];
+      let output: unknown;
+      for await (const e of cached.stream('q')) {
+        if (e.type === 'chunk') seen.push(e.chunk);
+        if (e.type === 'result') output = e.output;
+      }
+      return { seen, output };
+    };
+    const first = read();
+    await vi.waitFor(() => expect(runs).toBe(1)); // the call is in flight
+    const second = read();
+    await vi.waitFor(() => expect(cached.stats().misses).toBe(2)); // and the second joined it
+    release();
+    expect(await first).toEqual({ seen: ['one ', 'two '], output: 'one two ' });
+    expect(await second).toEqual({ seen: ['one ', 'two '], output: 'one two ' });
+    expect(runs).toBe(1);
+  });
 });

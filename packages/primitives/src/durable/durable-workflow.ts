@@ -31,11 +31,10 @@ import {
   streamWorkflow,
   type WorkflowPrimitive,
 } from '@tta/primitives';
-import { type DurableCodec, JSON_CODEC } from './codec.js';
+import { JSON_CODEC } from './codec.js';
 import type { DurableOptions, RunHandle, RunInfo, StartOptions } from './durable-types.js';
 import {
   CorruptJournalError,
-  DurableValueError,
   RunNotFoundError,
   RunStateError,
   SignalPayloadError,

@@ -1,3 +1,5 @@
+// The cache primitive in one file: its lookup, its single flight, its fast root hit and its stream
+// recording share the store, the key and the counters, and must agree on every rule.
 import { currentContext, type WorkflowContext, waitFor } from '@tta/agent-context';
 import { WorkflowPrimitive } from '../classes.js';
 import type { DescribedChild } from '../core/describe.js';
@@ -116,6 +118,8 @@ export class CachePrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
   #misses = 0;
   // A hit can be answered before the execute path: default key, an in-process store.
   readonly #fastHits: boolean;
+  // The chunks of streaming calls in flight, by key, for callers that join them.
+  readonly #recording = new Map<string, { path: string; chunk: unknown }[]>();
   // The key (and a miss) the fast path already found, for the run() it hands over to.
   #known: { readonly input: I; readonly key: string } | undefined;
 
@@ -264,12 +268,34 @@ export class CachePrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
     this.emit({ type: 'cache-miss', key }, context);
     // In a streaming run the chunks are kept with the output (see recorded-stream.ts).
     const chunks: { path: string; chunk: unknown }[] = [];
-    return this.#flights.run(
+    let started = false;
+    const result = this.#flights.run(
       key,
       context,
-      (shared) => this.inner.execute(input, recordingContext(shared, chunks)),
-      (value) => this.#save(key, value, chunks, context),
+      (shared) => {
+        started = true;
+        this.#recording.set(key, chunks);
+        const running = this.inner.execute(input, recordingContext(shared, chunks));
+        // A failed call is not saved (settle does not run): forget its chunks here.
+        running.catch(() => {
+          if (this.#recording.get(key) === chunks) this.#recording.delete(key);
+        });
+        return running;
+      },
+      (value) => {
+        if (this.#recording.get(key) === chunks) this.#recording.delete(key);
+        return this.#save(key, value, chunks, context);
+      },
     );
+    if (started || !isStreaming(context)) return result;
+    // Joined a call already in flight: its chunks went to the caller that started it. This
+    // streaming caller gets them too, all of them, once the call has answered.
+    const recorded = this.#recording.get(key);
+    if (recorded === undefined) return result;
+    return result.then(async (value) => {
+      await replayChunks(context, recorded);
+      return value;
+    });
   }
 
   async #save(
