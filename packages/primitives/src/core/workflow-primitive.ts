@@ -24,7 +24,7 @@ import type { RetryOptions } from '../recovery/retry.js';
 import type { TimeoutOptions } from '../recovery/timeout.js';
 import type { StreamEvent } from '../streaming/events.js';
 import { type StreamOptions, streamWorkflow } from '../streaming/run-stream.js';
-import { STREAM_SINK, type StreamSink } from '../streaming/sink.js';
+import { STREAM_SINK, type StreamSink, tapChunks } from '../streaming/sink.js';
 import {
   type DescribedChild,
   descriptionToMermaid,
@@ -264,14 +264,9 @@ export abstract class WorkflowPrimitive<in I, out O> {
     let chunks = 0;
     let firstChunkMs = 0;
     const started = performance.now();
-    const counting: StreamSink = {
-      all: sink.all,
-      muted: sink.muted,
-      push: (event) => {
-        if (event.type === 'chunk' && chunks++ === 0) firstChunkMs = performance.now() - started;
-        return sink.push(event);
-      },
-    };
+    const counting = tapChunks(sink, () => {
+      if (chunks++ === 0) firstChunkMs = performance.now() - started;
+    });
     let ok = false;
     try {
       const output = await step(context.withValue(STREAM_SINK, counting));

@@ -258,7 +258,7 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
     }
     if (system !== undefined) messages = [{ role: 'system', content: system }, ...messages];
 
-    const maxTokens = this.#tokenCap(messages, context);
+    const maxTokens = this.#tokenCap(messages, context, memory);
     // A `continue` recovery: the tokens an earlier attempt sent are the start of this answer.
     const prefix = streamPrefix(context).join('');
     if (prefix !== '') messages = [...messages, { role: 'assistant', content: prefix }];
@@ -313,15 +313,16 @@ export class OpenAIChatPrimitive extends WorkflowPrimitive<ChatInput, ChatOutput
    * With a token budget in force: the most the reply may use (what is left after the prompt), or
    * a `BudgetExceededError` when the prompt alone is over what is left. Without one: undefined.
    */
-  #tokenCap(messages: ChatMessage[], context: WorkflowContext): number | undefined {
+  #tokenCap(
+    messages: ChatMessage[],
+    context: WorkflowContext,
+    memory: ConversationMemory | undefined,
+  ): number | undefined {
     const budget = context.budget;
     if (budget === undefined) return undefined;
     const left = budget.remaining.tokens;
     if (left === Number.POSITIVE_INFINITY) return undefined;
-    const count =
-      this.#options.tokenCounter ??
-      (this.#options.memory ?? context.getValue(CONVERSATION))?.tokenCounter ??
-      approximateTokenCount;
+    const count = this.#options.tokenCounter ?? memory?.tokenCounter ?? approximateTokenCount;
     // ~4 tokens of framing per message (role, separators), as OpenAI's counting guide says.
     const prompt = messages.reduce((sum, m) => sum + count(m.content) + 4, 0);
     if (prompt >= left) {

@@ -1,7 +1,7 @@
 // A stream kept with its output, so a cache hit can send the chunks again (same boundaries, same
 // step paths) before the output. Stored as plain JSON so any store (Redis too) keeps it.
 import type { WorkflowContext } from '@tta/agent-context';
-import { STREAM_SINK, type StreamSink } from './sink.js';
+import { STREAM_SINK, tapChunks } from './sink.js';
 
 const MARK = '~tta.stream';
 
@@ -34,15 +34,10 @@ export function recordingContext(
 ): WorkflowContext {
   const sink = context.getValue(STREAM_SINK);
   if (sink === undefined) return context;
-  const recording: StreamSink = {
-    all: sink.all,
-    muted: sink.muted,
-    push: (event) => {
-      if (event.type === 'chunk') into.push({ path: event.path, chunk: event.chunk });
-      return sink.push(event);
-    },
-  };
-  return context.withValue(STREAM_SINK, recording);
+  return context.withValue(
+    STREAM_SINK,
+    tapChunks(sink, (event) => into.push({ path: event.path, chunk: event.chunk })),
+  );
 }
 
 /** Sends recorded chunks to the run's consumer again, in order, waiting for it when it is behind. */

@@ -60,6 +60,24 @@ export function emitChunk(
   return context.getValue(STREAM_SINK)?.push({ type: 'chunk', path, chunk });
 }
 
+/**
+ * `sink` with `onChunk` told of every chunk before it passes on (the same muting and scope): how
+ * a step counts what it streamed, and how a cache records it.
+ */
+export function tapChunks(
+  sink: StreamSink,
+  onChunk: (event: { readonly path: string; readonly chunk: unknown }) => void,
+): StreamSink {
+  return {
+    all: sink.all,
+    muted: sink.muted,
+    push: (event) => {
+      if (event.type === 'chunk') onChunk(event);
+      return sink.push(event);
+    },
+  };
+}
+
 /** A sink that drops chunks (a sequence's inner steps) and passes everything else. */
 function mutedSink(sink: StreamSink): StreamSink {
   return {
