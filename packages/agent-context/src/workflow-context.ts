@@ -73,8 +73,6 @@ export class WorkflowContext {
   readonly #trace: TraceFields;
   readonly #cancel: Cancellation;
   readonly #values: ValueNode | undefined;
-  // Allocated on the first checkpoint: most contexts never record one.
-  #checkpoints: Checkpoint[] | undefined;
 
   static {
     defineDataGetters(WorkflowContext.prototype, (self) => (self as WorkflowContext).#data);
@@ -90,8 +88,17 @@ export class WorkflowContext {
     startTime?: number,
     values?: ValueNode,
   ) {
+    if (data === undefined && init === undefined) {
+      // Hot path: a root `execute()` without a context makes one of these per call.
+      this.#data = emptyData();
+      this.#trace = TraceFields.root();
+      this.#cancel = new Cancellation(undefined, undefined, undefined, undefined);
+      this.startTime = Date.now();
+      this.#values = undefined;
+      return;
+    }
     if (data === undefined) {
-      const p = partsFromInit(init);
+      const p = partsFromInit(init as WorkflowContextInit);
       this.#data = p.data;
       this.#trace = p.trace;
       this.#cancel = p.cancel;
@@ -163,7 +170,7 @@ export class WorkflowContext {
 
   /** The checkpoints recorded so far, in order. */
   get checkpoints(): readonly Checkpoint[] {
-    return this.#checkpoints ?? NO_CHECKPOINTS;
+    return this.#data.checkpoints ?? NO_CHECKPOINTS;
   }
 
   /**
@@ -231,8 +238,8 @@ export class WorkflowContext {
   checkpoint(name: string): Checkpoint {
     const time = Date.now();
     const checkpoint: Checkpoint = { name, time, elapsedMs: time - this.startTime };
-    this.#checkpoints ??= [];
-    this.#checkpoints.push(checkpoint);
+    this.#data.checkpoints ??= [];
+    this.#data.checkpoints.push(checkpoint);
     return checkpoint;
   }
 
@@ -269,17 +276,40 @@ export class WorkflowContext {
    * limits make a sub-budget; the start time is now and there are no checkpoints yet.
    */
   child(overrides?: WorkflowContextOverrides): WorkflowContext {
-    // Hot path (one child per parallel branch): validate only what is given, allocate little.
-    if (overrides !== undefined && !isPlainRecord(overrides)) {
-      throw new InvalidContextError({ field: 'overrides', reason: 'must be a plain object' });
-    }
-    const o = overrides ?? EMPTY_OVERRIDES;
+    return this.#child(checkedOverrides(overrides), Date.now());
+  }
+
+  /**
+   * `count` children with the same overrides (each like `child(overrides)`), made together: they
+   * share one start time, so the clock is read once. For a fan-out that starts its branches at
+   * the same moment (a parallel step makes its branches' contexts this way).
+   *
+   * @example
+   * ```ts
+   * const [a, b] = ctx.children(2, { signal: scope });
+   * ```
+   */
+  children(count: number, overrides?: WorkflowContextOverrides): WorkflowContext[] {
+    if (!Number.isInteger(count) || count < 0)
+      throw new RangeError(`children: count must be a non-negative integer (got ${String(count)})`);
+    const o = checkedOverrides(overrides);
+    const startTime = Date.now();
+    const made = new Array<WorkflowContext>(count);
+    for (let i = 0; i < count; i++) made[i] = this.#child(o, startTime);
+    return made;
+  }
+
+  // Hot path (one per parallel branch): validates only what is given, allocates little.
+  #child(o: WorkflowContextOverrides, startTime: number): WorkflowContext {
     return new (WorkflowContext as unknown as DerivingConstructor)(
       undefined,
-      childData(this.#data, overrides as Readonly<Record<string, unknown>> | undefined),
+      childData(
+        this.#data,
+        o === EMPTY_OVERRIDES ? undefined : (o as Readonly<Record<string, unknown>>),
+      ),
       this.#trace.child(o),
       this.#cancel.child(optionalSignal(o.signal), optionalTime('deadline', o.deadline), o.budget),
-      Date.now(),
+      startTime,
       this.#values,
     );
   }
@@ -331,13 +361,13 @@ export class WorkflowContext {
     return this.#derive(this.#trace.withTrace(trace), this.#cancel, this.#values);
   }
 
-  /** A context sharing this one's data and checkpoints, with the given concerns. */
+  /** A context sharing this one's data (records and checkpoints), with the given concerns. */
   #derive(
     trace: TraceFields,
     cancel: Cancellation,
     values: ValueNode | undefined,
   ): WorkflowContext {
-    const derived = new (WorkflowContext as unknown as DerivingConstructor)(
+    return new (WorkflowContext as unknown as DerivingConstructor)(
       undefined,
       this.#data,
       trace,
@@ -345,10 +375,6 @@ export class WorkflowContext {
       this.startTime,
       values,
     );
-    // Checkpoints are shared too: they describe the same unit of work.
-    this.#checkpoints ??= [];
-    derived.#checkpoints = this.#checkpoints;
-    return derived;
   }
 
   /**
@@ -397,7 +423,7 @@ export class WorkflowContext {
   static fromJSON(json: unknown, init?: Pick<WorkflowContextInit, 'signal'>): WorkflowContext {
     const saved = initFromJSON(json);
     const ctx = new WorkflowContext({ ...saved.init, signal: init?.signal });
-    ctx.#checkpoints = saved.checkpoints;
+    ctx.#data.checkpoints = saved.checkpoints;
     return ctx;
   }
 }
@@ -412,19 +438,18 @@ type DerivingConstructor = new (
 ) => WorkflowContext;
 
 const EMPTY_OVERRIDES: WorkflowContextOverrides = Object.freeze({});
+
+function checkedOverrides(
+  overrides: WorkflowContextOverrides | undefined,
+): WorkflowContextOverrides {
+  if (overrides === undefined) return EMPTY_OVERRIDES;
+  if (!isPlainRecord(overrides))
+    throw new InvalidContextError({ field: 'overrides', reason: 'must be a plain object' });
+  return overrides;
+}
 const NO_CHECKPOINTS: readonly Checkpoint[] = Object.freeze([]);
 
-function partsFromInit(init: WorkflowContextInit | undefined): Parts {
-  // Hot path: a root `execute()` without a context makes one of these per call.
-  if (init === undefined) {
-    return {
-      data: emptyData(),
-      trace: TraceFields.root(),
-      cancel: new Cancellation(undefined, undefined, undefined, undefined),
-      startTime: Date.now(),
-      values: undefined,
-    };
-  }
+function partsFromInit(init: WorkflowContextInit): Parts {
   if (!isPlainRecord(init))
     throw new InvalidContextError({ field: 'init', reason: 'must be a plain object' });
   const i = init as WorkflowContextInit;

@@ -239,6 +239,44 @@ describe('child contexts', () => {
   it('validates overrides', () => {
     expect(() => WorkflowContext.create().child({ spanId: 'nope' })).toThrow(InvalidContextError);
   });
+
+  it('children(n) makes n children together: one start time, each its own records and signal', () => {
+    vi.useFakeTimers({ now: 7000 });
+    const p = parent();
+    const scope = new AbortScope();
+    const made = p.children(3, { signal: scope, agentId: 'worker' });
+    expect(made).toHaveLength(3);
+    expect(new Set(made.map((c) => c.startTime))).toEqual(new Set([7000]));
+    const [a, b] = made as [WorkflowContext, WorkflowContext];
+    a.state.step = 9;
+    a.checkpoint('a');
+    expect(b.state).toEqual({ step: 1 });
+    expect(b.checkpoints).toEqual([]);
+    expect(b.agentId).toBe('worker');
+    expect(a.parentSpanId).toBe(SPAN);
+    scope.abort();
+    expect(made.every((c) => c.isCancelled)).toBe(true);
+    expect(p.isCancelled).toBe(false);
+    expect(p.children(0)).toEqual([]);
+  });
+
+  it('children(n) refuses a bad count or bad overrides before making any', () => {
+    const p = WorkflowContext.create();
+    expect(() => p.children(-1)).toThrow(RangeError);
+    expect(() => p.children(1.5)).toThrow(RangeError);
+    expect(() => p.children(2, { spanId: 'nope' })).toThrow(InvalidContextError);
+    expect(() => p.children(2, [] as never)).toThrow(InvalidContextError);
+  });
+
+  it('derived contexts share checkpoints with their source; a child starts without any', () => {
+    const p = WorkflowContext.create();
+    const derived = p.withCancellation({});
+    derived.checkpoint('in-derived');
+    p.checkpoint('in-source');
+    expect(p.checkpoints.map((c) => c.name)).toEqual(['in-derived', 'in-source']);
+    expect(derived.checkpoints).toHaveLength(2);
+    expect(p.child().checkpoints).toEqual([]);
+  });
 });
 
 describe('AsyncLocalStorage propagation', () => {

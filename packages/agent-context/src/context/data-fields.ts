@@ -1,4 +1,5 @@
 import { optionalString, record, stringRecord } from '../validation.js';
+import type { Checkpoint } from './types.js';
 
 // The context's data fields, one declaration each: it drives validation, construction, the
 // `child()` merge rule, the JSON round trip, the getters and the docs table (docs/concepts.md,
@@ -85,6 +86,12 @@ const INDEX = new Map<string, number>([
 export interface Data {
   readonly ids: readonly (string | undefined)[];
   readonly records: (Record<string, unknown> | undefined)[];
+  /**
+   * The checkpoints, made on the first one. Here because they are shared exactly like the
+   * records (by contexts derived with `withValue`, `withCancellation`, `withTrace`; a child starts
+   * with none), so deriving a context allocates nothing for them.
+   */
+  checkpoints: Checkpoint[] | undefined;
 }
 
 function isEmpty(record: Record<string, unknown>): boolean {
@@ -99,7 +106,7 @@ const NO_IDS: readonly undefined[] = Object.freeze(ID_KEYS.map(() => undefined))
 
 /** The data of a context created without any: no ids, empty records. */
 export function emptyData(): Data {
-  return { ids: NO_IDS, records: NO_RECORDS.slice() };
+  return { ids: NO_IDS, records: NO_RECORDS.slice(), checkpoints: undefined };
 }
 
 /** Validates the data fields of an init object (unknown keys are left to the caller). */
@@ -115,7 +122,7 @@ export function dataFromInit(init: Readonly<Record<string, unknown>>): Data {
   const records = RECORD_SPECS.map((spec, i) =>
     spec.validate(RECORD_KEYS[i] as Key, init[RECORD_KEYS[i] as Key]),
   );
-  return { ids, records };
+  return { ids, records, checkpoints: undefined };
 }
 
 /**
@@ -146,7 +153,7 @@ export function childData(
       }
     }
   }
-  return { ids, records };
+  return { ids, records, checkpoints: undefined };
 }
 
 /** The data as JSON fields: identifiers when set, records as copies. */

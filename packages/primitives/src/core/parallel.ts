@@ -148,12 +148,17 @@ class Parallel<
         if (finished === total) resolve(results as ParallelOutput<O, M>);
         else launch();
       };
+      const overrides = { signal: scope };
       const launch = () => {
-        while (!stopped && started < total && running < this.#concurrency) {
+        const count = Math.min(total - started, this.#concurrency - running);
+        if (stopped || count <= 0) return;
+        // Branches that start together are made together: one clock read for all of them.
+        const contexts =
+          count === 1 ? [context.child(overrides)] : context.children(count, overrides);
+        for (const branch of contexts) {
           const index = started++;
           const key = keys[index] as string | number;
           running++;
-          const branch = context.child({ signal: scope });
           (primitives[index] as AnyPrimitive).execute(input, branch).then(
             (value) => {
               branch.dispose();

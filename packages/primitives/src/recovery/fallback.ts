@@ -96,7 +96,8 @@ export class FallbackPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O
         errors.push(error);
         const next = alternatives[i + 1];
         if (next !== undefined) {
-          await streamed?.beforeNext(error);
+          // Not `await streamed?.…`: awaiting undefined still costs a microtask turn.
+          if (streamed !== undefined) await streamed.beforeNext(error);
           this.emit(
             { type: 'fallback', from: alternative.name, to: next.name, index: i + 1, error },
             context,

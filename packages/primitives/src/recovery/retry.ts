@@ -160,7 +160,8 @@ export class RetryPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
         if (delayMs >= context.remainingMs()) throw error;
         this.emit({ type: 'retry', attempt: attempt + 1, delayMs, error }, context);
         if (delayMs > 0) await sleep(delayMs, context.signal);
-        await streamed?.beforeNext(error);
+        // Not `await streamed?.…`: awaiting undefined still costs a microtask turn per retry.
+        if (streamed !== undefined) await streamed.beforeNext(error);
       }
     }
   }
