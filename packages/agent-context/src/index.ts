@@ -63,7 +63,7 @@ export type { ContextStore, StoreSetOptions } from './stores/context-store.js';
 export { checkStoreKey, decodeStoreEntry, encodeStoreEntry } from './stores/envelope.js';
 export { FileStore, type FileStoreOptions } from './stores/file-store.js';
 export { InMemoryStore } from './stores/in-memory-store.js';
-export { type Wait, waitFor } from './wait.js';
+export { type Wait, type WaitEnd, waitFor } from './wait.js';
 export {
   type Checkpoint,
   WorkflowContext,

@@ -26,9 +26,23 @@ export interface Wait<T> {
   signal?: AbortSignal | undefined;
   /** What an abort gives. Default: throws the reason as a cancellation error (`toCancellationError`). */
   onAbort?: ((reason: unknown) => T | PromiseLike<T>) | undefined;
-  /** Runs once when the wait ends, whichever way, before the outcome's handler (cleanup). Default: none. */
-  onEnd?: (() => void) | undefined;
+  /**
+   * Runs once when the wait ends, whichever way, before the outcome's handler (cleanup); told
+   * which way it ended. Default: none.
+   */
+  onEnd?: ((ended: WaitEnd) => void) | undefined;
 }
+
+/**
+ * How a {@link waitFor} ended: the promise settled, the timer fired, the deadline passed, or the
+ * signal aborted.
+ *
+ * @example
+ * ```ts
+ * const ended: WaitEnd = 'timer';
+ * ```
+ */
+export type WaitEnd = 'promise' | 'timer' | 'deadline' | 'abort';
 
 /**
  * The one way this library waits: for a promise, a timer, a deadline or an abort, whichever comes
@@ -51,7 +65,7 @@ export function waitFor<T>(wait: Wait<T>): Promise<T> {
   const { signal, promise } = wait;
   if (signal?.aborted) {
     promise?.then(undefined, ignore);
-    wait.onEnd?.();
+    wait.onEnd?.('abort');
     return settle(wait.onAbort ?? cancelled, signal.reason);
   }
   const byDeadline =
@@ -61,33 +75,33 @@ export function waitFor<T>(wait: Wait<T>): Promise<T> {
     let done = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let unfollow: (() => void) | undefined;
-    const finish = <A>(outcome: (arg: A) => T | PromiseLike<T>, arg: A) => {
+    const finish = <A>(ended: WaitEnd, outcome: (arg: A) => T | PromiseLike<T>, arg: A) => {
       if (done) return;
       done = true;
       if (timer !== undefined) clearTimeout(timer);
       unfollow?.();
-      wait.onEnd?.();
+      wait.onEnd?.(ended);
       try {
         resolve(outcome(arg));
       } catch (error) {
         reject(error);
       }
     };
-    const onAbort = () => finish(wait.onAbort ?? cancelled, signal?.reason);
+    const onAbort = () => finish('abort', wait.onAbort ?? cancelled, signal?.reason);
     if (delay !== undefined) {
       timer = setTimeout(
         () =>
           byDeadline
-            ? finish(wait.onDeadline ?? deadlinePassed, wait.deadline as number)
-            : finish(wait.onTimer ?? (nothing as () => T), undefined),
+            ? finish('deadline', wait.onDeadline ?? deadlinePassed, wait.deadline as number)
+            : finish('timer', wait.onTimer ?? (nothing as () => T), undefined),
         delay,
       );
     }
     // Through one shared listener per signal: many waits on one long-lived signal add none each.
     if (signal !== undefined) unfollow = follow(signal, onAbort);
     promise?.then(
-      (value) => finish(identity, value),
-      (error: unknown) => finish(rethrow, error),
+      (value) => finish('promise', identity, value),
+      (error: unknown) => finish('promise', rethrow, error),
     );
   });
 }

@@ -1,6 +1,12 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CancelledError, DeadlineExceededError, isTtaError, waitFor } from '../src/index.js';
+import {
+  CancelledError,
+  DeadlineExceededError,
+  isTtaError,
+  type WaitEnd,
+  waitFor,
+} from '../src/index.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -86,6 +92,25 @@ describe('waitFor', () => {
     controller.abort();
     await waitFor({ signal: controller.signal, onEnd: () => ends.push('aborted') }).catch(() => {});
     expect(ends).toEqual(['value', 'error', 'aborted']);
+  });
+
+  it('tells onEnd which way the wait ended', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const ended: WaitEnd[] = [];
+    const onEnd = (how: WaitEnd) => ended.push(how);
+    await waitFor({ promise: Promise.resolve(1), ms: 10, onEnd });
+    const timer = waitFor({ promise: new Promise(() => {}), ms: 10, onEnd });
+    await vi.advanceTimersByTimeAsync(10);
+    await timer;
+    const deadline = waitFor({ deadline: 5, onEnd }).catch(() => {});
+    await vi.advanceTimersByTimeAsync(10);
+    await deadline;
+    const controller = new AbortController();
+    const aborted = waitFor({ promise: new Promise(() => {}), signal: controller.signal, onEnd });
+    controller.abort();
+    await aborted.catch(() => {});
+    expect(ended).toEqual(['promise', 'timer', 'deadline', 'abort']);
+    vi.useRealTimers();
   });
 
   it('keeps a TTA error reason as it is', async () => {

@@ -137,6 +137,8 @@ export class TimeoutPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O>
       guarded = streamed.next(guarded, watchdog && (() => watchdog.chunk()));
     const timedOut = (error: TimeoutError): O | Promise<O> => {
       scope.abort(error);
+      // After the abort, so the inner step's signal (if it made one) hears it first.
+      guarded.dispose();
       this.emit({ type: 'timeout', timeoutMs: error.timeoutMs, phase: error.phase }, context);
       const fallback = this.#fallback;
       if (fallback === undefined || streamed?.mayRecover() === false) throw error;
@@ -144,25 +146,42 @@ export class TimeoutPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O>
       return streamed.beforeNext(error).then(() => fallback.execute(input, streamed.next()));
     };
     const inner = this.inner.execute(input, guarded);
+    const ms = Number.isFinite(limitMs) ? limitMs : undefined;
+    const onTimer = () => timedOut(new TimeoutError({ step: this.inner.name, timeoutMs: limitMs }));
+    const onAbort = (reason: unknown) => {
+      // The context's deadline is what limited this timeout: it is the timeout that fired.
+      if (byDeadline && isTtaError(reason, 'DEADLINE_EXCEEDED'))
+        return timedOut(new TimeoutError({ step: this.inner.name, timeoutMs: limitMs }));
+      scope.abort(reason);
+      guarded.dispose();
+      context.throwIfCancelled();
+      throw toCancellationError(reason);
+    };
+    // The usual case, no stream limits: one wait and nothing chained after it. The inner step's
+    // context is disposed when it settles, or after the abort that a timeout or an abort makes.
+    if (watchdog === undefined)
+      return waitFor<O>({
+        promise: inner,
+        ms,
+        onTimer,
+        signal,
+        onAbort,
+        onEnd: (ended) => {
+          if (ended === 'promise') guarded.dispose();
+        },
+      });
     return (
       waitFor<O>({
-        promise: watchdog === undefined ? inner : Promise.race([inner, watchdog.expired]),
-        ms: Number.isFinite(limitMs) ? limitMs : undefined,
-        onTimer: () => timedOut(new TimeoutError({ step: this.inner.name, timeoutMs: limitMs })),
+        promise: Promise.race([inner, watchdog.expired]),
+        ms,
+        onTimer,
         signal,
-        onAbort: (reason) => {
-          // The context's deadline is what limited this timeout: it is the timeout that fired.
-          if (byDeadline && isTtaError(reason, 'DEADLINE_EXCEEDED'))
-            return timedOut(new TimeoutError({ step: this.inner.name, timeoutMs: limitMs }));
-          scope.abort(reason);
-          context.throwIfCancelled();
-          throw toCancellationError(reason);
-        },
-        onEnd: () => watchdog?.stop(),
+        onAbort,
+        onEnd: () => watchdog.stop(),
       })
         .catch((error: unknown) => {
           // A stream limit passed (the watchdog won the race): a timeout like the total one.
-          const fired = watchdog?.fired;
+          const fired = watchdog.fired;
           if (fired !== undefined && error === fired) return timedOut(fired);
           throw error;
         })
