@@ -8,8 +8,10 @@ import { type ContextKey, lookup, type ValueNode } from './context/context-key.j
 import {
   childData,
   type Data,
+  type DataOverrides,
   type DataValues,
   dataFromInit,
+  dataOverrides,
   dataToJSON,
   defineDataGetters,
   emptyData,
@@ -276,7 +278,7 @@ export class WorkflowContext {
    * limits make a sub-budget; the start time is now and there are no checkpoints yet.
    */
   child(overrides?: WorkflowContextOverrides): WorkflowContext {
-    return this.#child(checkedOverrides(overrides), Date.now());
+    return this.#child(childPlan(overrides), Date.now());
   }
 
   /**
@@ -292,23 +294,21 @@ export class WorkflowContext {
   children(count: number, overrides?: WorkflowContextOverrides): WorkflowContext[] {
     if (!Number.isInteger(count) || count < 0)
       throw new RangeError(`children: count must be a non-negative integer (got ${String(count)})`);
-    const o = checkedOverrides(overrides);
+    const plan = childPlan(overrides);
     const startTime = Date.now();
     const made = new Array<WorkflowContext>(count);
-    for (let i = 0; i < count; i++) made[i] = this.#child(o, startTime);
+    for (let i = 0; i < count; i++) made[i] = this.#child(plan, startTime);
     return made;
   }
 
-  // Hot path (one per parallel branch): validates only what is given, allocates little.
-  #child(o: WorkflowContextOverrides, startTime: number): WorkflowContext {
+  // Hot path (one per parallel branch): the overrides are validated already, little is allocated.
+  #child(plan: ChildPlan, startTime: number): WorkflowContext {
+    const o = plan.overrides;
     return new (WorkflowContext as unknown as DerivingConstructor)(
       undefined,
-      childData(
-        this.#data,
-        o === EMPTY_OVERRIDES ? undefined : (o as Readonly<Record<string, unknown>>),
-      ),
+      childData(this.#data, plan.data),
       this.#trace.child(o),
-      this.#cancel.child(optionalSignal(o.signal), optionalTime('deadline', o.deadline), o.budget),
+      this.#cancel.child(plan.signal, plan.deadline, o.budget),
       startTime,
       this.#values,
     );
@@ -439,13 +439,31 @@ type DerivingConstructor = new (
 
 const EMPTY_OVERRIDES: WorkflowContextOverrides = Object.freeze({});
 
-function checkedOverrides(
-  overrides: WorkflowContextOverrides | undefined,
-): WorkflowContextOverrides {
-  if (overrides === undefined) return EMPTY_OVERRIDES;
+/** A child's overrides, validated (once for all the children made with them). */
+interface ChildPlan {
+  readonly overrides: WorkflowContextOverrides;
+  readonly data: DataOverrides | undefined;
+  readonly signal: AbortSignal | AbortScope | undefined;
+  readonly deadline: number | undefined;
+}
+
+const NO_OVERRIDES: ChildPlan = {
+  overrides: EMPTY_OVERRIDES,
+  data: undefined,
+  signal: undefined,
+  deadline: undefined,
+};
+
+function childPlan(overrides: WorkflowContextOverrides | undefined): ChildPlan {
+  if (overrides === undefined) return NO_OVERRIDES;
   if (!isPlainRecord(overrides))
     throw new InvalidContextError({ field: 'overrides', reason: 'must be a plain object' });
-  return overrides;
+  return {
+    overrides,
+    data: dataOverrides(overrides as Readonly<Record<string, unknown>>),
+    signal: optionalSignal(overrides.signal),
+    deadline: optionalTime('deadline', overrides.deadline),
+  };
 }
 const NO_CHECKPOINTS: readonly Checkpoint[] = Object.freeze([]);
 

@@ -260,6 +260,25 @@ describe('child contexts', () => {
     expect(p.children(0)).toEqual([]);
   });
 
+  it('children(n) with record overrides: each child its own copy, the parent untouched', () => {
+    const p = parent();
+    const given = { extra: 1 };
+    const [a, b] = p.children(2, { state: given, userId: 'v' }) as [
+      WorkflowContext,
+      WorkflowContext,
+    ];
+    a.state.extra = 2;
+    expect(b.state).toEqual({ step: 1, extra: 1 });
+    expect(given).toEqual({ extra: 1 });
+    expect(p.state).toEqual({ step: 1 });
+    expect([a.userId, b.userId, p.userId]).toEqual(['v', 'v', 'u']);
+    const empty = WorkflowContext.create();
+    const [c, d] = empty.children(2) as [WorkflowContext, WorkflowContext];
+    c.tags.k = 'v';
+    expect(d.tags).toEqual({});
+    expect(empty.tags).toEqual({});
+  });
+
   it('children(n) refuses a bad count or bad overrides before making any', () => {
     const p = WorkflowContext.create();
     expect(() => p.children(-1)).toThrow(RangeError);

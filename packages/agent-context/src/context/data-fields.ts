@@ -85,7 +85,8 @@ const INDEX = new Map<string, number>([
  */
 export interface Data {
   readonly ids: readonly (string | undefined)[];
-  readonly records: (Record<string, unknown> | undefined)[];
+  /** Made on the first record read: a context whose records stay empty allocates none. */
+  records: (Record<string, unknown> | undefined)[] | undefined;
   /**
    * The checkpoints, made on the first one. Here because they are shared exactly like the
    * records (by contexts derived with `withValue`, `withCancellation`, `withTrace`; a child starts
@@ -106,7 +107,7 @@ const NO_IDS: readonly undefined[] = Object.freeze(ID_KEYS.map(() => undefined))
 
 /** The data of a context created without any: no ids, empty records. */
 export function emptyData(): Data {
-  return { ids: NO_IDS, records: NO_RECORDS.slice(), checkpoints: undefined };
+  return { ids: NO_IDS, records: undefined, checkpoints: undefined };
 }
 
 /** Validates the data fields of an init object (unknown keys are left to the caller). */
@@ -126,34 +127,65 @@ export function dataFromInit(init: Readonly<Record<string, unknown>>): Data {
 }
 
 /**
- * A child's data. Hot path (one child per parallel branch): without data overrides the
- * identifiers are shared and each record is copied once.
+ * The data fields a child's overrides set, validated: once for all the children made with them.
+ * Identifiers and records in storage order, `undefined` where not given.
  */
-export function childData(
-  parent: Data,
-  overrides: Readonly<Record<string, unknown>> | undefined,
-): Data {
-  const records = NO_RECORDS.slice() as (Record<string, unknown> | undefined)[];
-  for (let i = 0; i < records.length; i++) {
-    const record = parent.records[i];
-    if (record !== undefined && !isEmpty(record)) records[i] = { ...record };
-  }
-  let ids = parent.ids;
-  if (overrides !== undefined) {
-    for (const key in overrides) {
-      const index = INDEX.get(key);
-      const value = overrides[key];
-      if (index === undefined || value === undefined) continue;
-      const spec = DATA_FIELDS[key as Key];
-      if (spec.kind === 'id') {
-        if (ids === parent.ids) ids = [...parent.ids];
-        (ids as (string | undefined)[])[index] = optionalString(key, value);
-      } else {
-        records[index] = Object.assign(records[index] ?? {}, spec.validate(key, value));
-      }
+export interface DataOverrides {
+  readonly ids: readonly (string | undefined)[] | undefined;
+  readonly records: readonly (Record<string, unknown> | undefined)[] | undefined;
+}
+
+/** Validates the data fields among a child's overrides; `undefined` when there are none. */
+export function dataOverrides(
+  overrides: Readonly<Record<string, unknown>>,
+): DataOverrides | undefined {
+  let ids: (string | undefined)[] | undefined;
+  let records: (Record<string, unknown> | undefined)[] | undefined;
+  for (const key in overrides) {
+    const index = INDEX.get(key);
+    const value = overrides[key];
+    if (index === undefined || value === undefined) continue;
+    const spec = DATA_FIELDS[key as Key];
+    if (spec.kind === 'id') {
+      ids ??= [...NO_IDS];
+      ids[index] = optionalString(key, value);
+    } else {
+      records ??= NO_RECORDS.slice();
+      records[index] = spec.validate(key, value);
     }
   }
-  return { ids, records, checkpoints: undefined };
+  return ids === undefined && records === undefined ? undefined : { ids, records };
+}
+
+/**
+ * A child's data: the parent's identifiers (with the overrides' on top) and a copy of each of its
+ * non-empty records (with the overrides' entries on top). Hot path (one child per parallel
+ * branch): a parent whose records are empty gives records that are made only when read.
+ */
+export function childData(parent: Data, overrides: DataOverrides | undefined): Data {
+  let records: (Record<string, unknown> | undefined)[] | undefined;
+  const from = parent.records;
+  if (from !== undefined)
+    for (let i = 0; i < from.length; i++) {
+      const record = from[i];
+      if (record === undefined || isEmpty(record)) continue;
+      records ??= NO_RECORDS.slice();
+      records[i] = { ...record };
+    }
+  const given = overrides?.records;
+  if (given !== undefined)
+    for (let i = 0; i < given.length; i++) {
+      const record = given[i];
+      if (record === undefined) continue;
+      records ??= NO_RECORDS.slice();
+      records[i] = Object.assign(records[i] ?? {}, record);
+    }
+  const ids = overrides?.ids;
+  return {
+    ids: ids === undefined ? parent.ids : parent.ids.map((id, i) => ids[i] ?? id),
+    records,
+    checkpoints: undefined,
+  };
 }
 
 /** The data as JSON fields: identifiers when set, records as copies. */
@@ -163,7 +195,7 @@ export function dataToJSON(data: Data, into: Record<string, unknown>): void {
     if (value !== undefined) into[key] = value;
   });
   RECORD_KEYS.forEach((key, i) => {
-    into[key] = { ...data.records[i] };
+    into[key] = { ...data.records?.[i] };
   });
 }
 
@@ -177,7 +209,9 @@ export function defineDataGetters(target: object, read: (self: object) => Data):
     });
   for (const [i, key] of RECORD_KEYS.entries())
     define(key, function (this: object) {
-      const records = read(this).records;
+      const data = read(this);
+      data.records ??= NO_RECORDS.slice();
+      const records = data.records;
       // Made on first read (see Data); shared by the contexts derived from this one.
       let record = records[i];
       if (record === undefined) {

@@ -19,6 +19,9 @@ const CORRELATION_ID = /^[\x21-\x7e]{1,256}$/;
  */
 export class TraceFields {
   #correlationId: string | undefined;
+  // A child's causation is its parent's correlation id, read (and so made) only when asked.
+  #causationId: string | undefined;
+  readonly #causedByParent: boolean;
   #traceId: string | undefined;
   #spanId: string | undefined;
   #parentSpanId: string | undefined;
@@ -31,7 +34,7 @@ export class TraceFields {
 
   constructor(
     correlationId: string | undefined,
-    readonly causationId: string | undefined,
+    causationId: string | undefined,
     traceId: string | undefined,
     spanId: string | undefined,
     parentSpanId: string | undefined,
@@ -39,8 +42,11 @@ export class TraceFields {
     readonly traceState: TraceState = TraceState.EMPTY,
     readonly recorded = false,
     parent?: TraceFields,
+    causedByParent = false,
   ) {
     this.#correlationId = correlationId;
+    this.#causationId = causationId;
+    this.#causedByParent = causedByParent;
     this.#traceId = traceId;
     this.#traceIdGiven = traceId !== undefined;
     this.#spanId = spanId;
@@ -48,10 +54,17 @@ export class TraceFields {
     this.#parent = parent;
   }
 
-  /** Made on first read: most contexts inside a workflow never need their own. */
+  /** A root's is made on first read (a child's is its parent's): most runs never need one. */
   get correlationId(): string {
-    this.#correlationId ??= randomUUID();
+    this.#correlationId ??= this.#parent?.correlationId ?? randomUUID();
     return this.#correlationId;
+  }
+
+  /** The correlation id of the request that caused this one: a child's is its parent's. */
+  get causationId(): string | undefined {
+    if (this.#causedByParent && this.#causationId === undefined)
+      this.#causationId = this.#parent?.correlationId;
+    return this.#causationId;
   }
 
   /**
@@ -141,10 +154,9 @@ export class TraceFields {
     if (plain && this.#plainChild !== undefined) return this.#plainChild;
     const spanId = o.spanId === undefined ? undefined : optionalSpanId('spanId', o.spanId);
     const child = new TraceFields(
-      this.correlationId,
-      o.causationId === undefined
-        ? this.correlationId
-        : optionalString('causationId', o.causationId),
+      // The correlation id, and the causation taken from it, are read from this one when asked.
+      undefined,
+      o.causationId === undefined ? undefined : optionalString('causationId', o.causationId),
       this.#traceId,
       spanId,
       o.parentSpanId === undefined ? undefined : optionalSpanId('parentSpanId', o.parentSpanId),
@@ -152,6 +164,7 @@ export class TraceFields {
       o.traceState === undefined ? this.traceState : traceStateOption(o.traceState),
       spanId !== undefined,
       this,
+      o.causationId === undefined,
     );
     // Plain children of one context are alike: they share one object (and so a span id, which
     // is never sent: outgoing headers of an unrecorded span use a fresh parent id).
