@@ -1,7 +1,12 @@
-import { type MeterProvider, type TracerProvider, trace } from '@opentelemetry/api';
+import {
+  type MeterProvider,
+  ProxyTracerProvider,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
 import type { PrimitiveEvent, PrimitiveHooks } from '@tta/primitives';
 import { EVENT_HANDLERS, type EventHandler } from './hooks/event-handlers.js';
-import { traceExecution } from './hooks/execution-span.js';
+import { measureExecution, traceExecution } from './hooks/execution-span.js';
 import { EXECUTION, labelCache, type Telemetry } from './hooks/telemetry.js';
 import type { MetricsSink } from './metrics/metrics-sink.js';
 import { OtelMetricsSink } from './metrics/otel-metrics.js';
@@ -59,11 +64,13 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
     options.registry !== undefined
       ? new PromClientMetricsSink(options.registry)
       : new OtelMetricsSink(options.meterProvider, SCOPE_VERSION);
+  const tracerProvider = options.tracerProvider ?? trace.getTracerProvider();
   const t: Telemetry = {
-    tracer: (options.tracerProvider ?? trace.getTracerProvider()).getTracer(
-      SCOPE_NAME,
-      SCOPE_VERSION,
-    ),
+    tracer: tracerProvider.getTracer(SCOPE_NAME, SCOPE_VERSION),
+    tracingOff:
+      tracerProvider instanceof ProxyTracerProvider
+        ? () => tracerProvider.getDelegate() === NO_TRACER_PROVIDER
+        : () => false,
     metrics,
     captureContent: options.captureContent ?? false,
     maxContentLength: positiveInteger('maxContentLength', options.maxContentLength, 4096),
@@ -71,7 +78,9 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
     labelsOf: labelCache(maxLabelSets(options.maxLabelSets)),
   };
   return {
-    aroundExecute: (info, next) => traceExecution(t, info, next),
+    // Without an SDK (the global provider's no-op) a span would record nothing: metrics only.
+    aroundExecute: (info, next) =>
+      t.tracingOff() ? measureExecution(t, info, next) : traceExecution(t, info, next),
     onEvent(event: PrimitiveEvent) {
       const state = event.context.getValue(EXECUTION);
       const target = {
@@ -85,6 +94,9 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
     },
   };
 }
+
+// The API's no-op provider: what the global provider delegates to until an SDK registers one.
+const NO_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
 
 function maxLabelSets(value: number | undefined): number {
   if (value === undefined) return 10_000;

@@ -2,18 +2,25 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
 import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import {
   CachePrimitive,
   CircuitBreakerPrimitive,
   lambda,
   parallel,
   RetryPrimitive,
   RouterPrimitive,
+  registerHooks,
   reportLlmCall,
   sequential,
   WorkflowContext,
 } from '@tta/primitives';
 import { MockPrimitive } from '@tta/primitives/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createObservabilityHooks } from '../src/index.js';
 import { parentId, tracing, tree } from './otel-setup.js';
 
 let t: ReturnType<typeof tracing>;
@@ -408,5 +415,56 @@ describe('W3C Trace Context through the spans (issue 13 items 1, 2, 4)', () => {
       'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE',
     );
     expect(seen).toEqual(['rojo=00f067aa0ba902b7,congo=t61rcWkgMzE']);
+  });
+});
+
+describe('without an SDK behind the global tracer provider (issue 16)', () => {
+  it('records no span and leaves the step’s context as it was; an SDK registered later gets spans', async () => {
+    const unregister = registerHooks(createObservabilityHooks(), {
+      onError: (error) => {
+        throw error;
+      },
+    });
+    try {
+      const seen: { traceId: string; spanId: string; active: boolean }[] = [];
+      const probe = lambda(
+        (x: number, ctx) => {
+          seen.push({
+            traceId: ctx.traceId,
+            spanId: ctx.spanId,
+            active: trace.getActiveSpan() !== undefined,
+          });
+          return x + 1;
+        },
+        { name: 'probe' },
+      );
+      const ctx = WorkflowContext.create();
+      await sequential(probe, probe).execute(1, ctx);
+      // No SDK: the steps see the workflow's own ids and no active span.
+      expect(seen).toEqual([
+        { traceId: ctx.traceId, spanId: ctx.spanId, active: false },
+        { traceId: ctx.traceId, spanId: ctx.spanId, active: false },
+      ]);
+
+      // The same hooks, once an SDK is the global provider: spans, with the step's real ids.
+      const exporter = new InMemorySpanExporter();
+      const provider = new BasicTracerProvider({
+        spanProcessors: [new SimpleSpanProcessor(exporter)],
+      });
+      trace.setGlobalTracerProvider(provider);
+      seen.length = 0;
+      await sequential(probe, probe).execute(1);
+      expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual([
+        'lambda probe',
+        'lambda probe',
+        'invoke_workflow SequentialPrimitive',
+      ]);
+      const ids = new Set(exporter.getFinishedSpans().map((s) => s.spanContext().spanId));
+      expect(seen.every((s) => ids.has(s.spanId))).toBe(true);
+      await provider.shutdown();
+    } finally {
+      unregister();
+      trace.disable();
+    }
   });
 });

@@ -2,10 +2,12 @@ import {
   type Attributes,
   type Context,
   createTraceState,
+  INVALID_SPAN_CONTEXT,
   INVALID_SPANID,
   INVALID_TRACEID,
   type Link,
   context as otelContext,
+  ROOT_CONTEXT,
   type SpanContext,
   SpanKind,
   SpanStatusCode,
@@ -16,7 +18,12 @@ import { type ExecutionInfo, FOLLOWS_FROM } from '@tta/primitives';
 import { ATTR, errorType } from '../attributes.js';
 import { RUN_IDS } from '../evaluation/trace-run.js';
 import { asMessages, genAiSpan } from './gen-ai-span.js';
-import { EXECUTION, type ExecutionState, type Telemetry } from './telemetry.js';
+import {
+  EXECUTION,
+  type ExecutionState,
+  type PrimitiveLabels,
+  type Telemetry,
+} from './telemetry.js';
 import { withTraceId } from './trace-id-generator.js';
 
 /**
@@ -27,6 +34,8 @@ import { withTraceId } from './trace-id-generator.js';
 function parentContext(ctx: WorkflowContext, owner: ExecutionState | undefined): Context {
   const active = otelContext.active();
   if (trace.getSpan(active) !== undefined) return active;
+  // The context the owner's step runs in (made once for it; no context manager carries it here).
+  if (owner?.otelContext !== undefined && active === ROOT_CONTEXT) return owner.otelContext;
   if (owner !== undefined) return trace.setSpan(active, owner.span);
   // A trace that started here has no span to continue: the step's span is a root span.
   if (ctx.isNewTrace) return active;
@@ -122,28 +131,13 @@ export function traceExecution<T>(
           traceFlags: sc.traceFlags | (ctx.traceId === sc.traceId ? ctx.traceFlags & 0x02 : 0),
         })
       : ctx;
+  const otelStep = trace.setSpan(parent, span);
+  state.otelContext = otelStep;
   const stepContext = traced.withValue(EXECUTION, state);
   t.metrics.add('active', 1, labels.base);
   const started = performance.now();
-  const end = (error?: { value: unknown }) => {
-    const seconds = (performance.now() - started) / 1000;
-    if (error !== undefined) markFailed(t, state, error.value);
-    if (state.llm !== undefined)
-      t.metrics.record(
-        'llmDuration',
-        seconds,
-        error === undefined
-          ? state.llm
-          : { ...state.llm, [ATTR.errorType]: errorType(error.value) },
-      );
-    span.end();
-    const withStatus = error === undefined ? labels.success : labels.error;
-    t.metrics.add('active', -1, labels.base);
-    t.metrics.add('executions', 1, withStatus);
-    t.metrics.record('duration', seconds, withStatus);
-  };
   return otelContext
-    .with(trace.setSpan(parent, span), () => run(stepContext))
+    .with(otelStep, () => run(stepContext))
     .then(
       (value) => {
         // A step that reported a model call already holds the completion.
@@ -152,14 +146,74 @@ export function traceExecution<T>(
             ATTR.genAiOutputMessages,
             asMessages(value, 'assistant', t.maxContentLength),
           );
-        end();
+        ended(t, state, labels, started);
         return value;
       },
       (error: unknown) => {
-        end({ value: error });
+        ended(t, state, labels, started, { value: error });
         throw error;
       },
     );
+}
+
+/**
+ * One execution when no tracer records spans (the global tracer provider has no SDK behind it):
+ * its metrics and the state its events report to, and nothing else: no span, no attributes, no
+ * OpenTelemetry context (what the API alone would give is a span that records nothing).
+ */
+export function measureExecution<T>(
+  t: Telemetry,
+  info: ExecutionInfo,
+  run: (stepContext: WorkflowContext) => Promise<T>,
+): Promise<T> {
+  const { primitive, context: ctx } = info;
+  const labels = t.labelsOf(primitive);
+  const state: ExecutionState = {
+    span: NO_SPAN,
+    attempts: 0,
+    isRetry: false,
+    agentId: ctx.agentId,
+    role: undefined,
+    workflowName: ctx.getValue(EXECUTION)?.workflowName ?? primitive.name,
+  };
+  t.metrics.add('active', 1, labels.base);
+  const started = performance.now();
+  return run(ctx.withValue(EXECUTION, state)).then(
+    (value) => {
+      ended(t, state, labels, started);
+      return value;
+    },
+    (error: unknown) => {
+      ended(t, state, labels, started, { value: error });
+      throw error;
+    },
+  );
+}
+
+// What a step's state holds when no span is recorded: the API's span that records nothing.
+const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/** An execution ended: its outcome on the span, the span ended, the execution metrics. */
+function ended(
+  t: Telemetry,
+  state: ExecutionState,
+  labels: PrimitiveLabels,
+  started: number,
+  error?: { value: unknown },
+): void {
+  const seconds = (performance.now() - started) / 1000;
+  if (error !== undefined) markFailed(t, state, error.value);
+  if (state.llm !== undefined)
+    t.metrics.record(
+      'llmDuration',
+      seconds,
+      error === undefined ? state.llm : { ...state.llm, [ATTR.errorType]: errorType(error.value) },
+    );
+  state.span.end();
+  const withStatus = error === undefined ? labels.success : labels.error;
+  t.metrics.add('active', -1, labels.base);
+  t.metrics.add('executions', 1, withStatus);
+  t.metrics.record('duration', seconds, withStatus);
 }
 
 function linksOf(ctx: WorkflowContext): Link[] | undefined {

@@ -1,4 +1,4 @@
-import type { Span, Tracer } from '@opentelemetry/api';
+import type { Context, Span, Tracer } from '@opentelemetry/api';
 import { createContextKey } from '@tta/agent-context';
 import type { PrimitiveRef } from '@tta/primitives';
 import type { Labels, MetricsSink } from '../metrics/metrics-sink.js';
@@ -17,6 +17,8 @@ export interface ExecutionState {
   readonly role: 'workflow' | 'agent' | 'tool' | undefined;
   /** GenAI metric attributes once the step reported an LLM call. */
   llm?: Labels;
+  /** The OpenTelemetry context the step runs in (its span active): its children's parent. */
+  otelContext?: Context;
 }
 
 /** The slot on each step's context that holds its execution (a typed key, not a cast). */
@@ -32,6 +34,8 @@ export interface PrimitiveLabels {
 /** Everything one set of hooks records into, shared by the span lifecycle and the event handlers. */
 export interface Telemetry {
   readonly tracer: Tracer;
+  /** True while no tracer records spans (the global provider has no SDK behind it). */
+  readonly tracingOff: () => boolean;
   readonly metrics: MetricsSink;
   readonly captureContent: boolean;
   /** The longest captured content, in characters. */
