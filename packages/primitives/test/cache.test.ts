@@ -8,6 +8,7 @@ import {
   DeadlineExceededError,
   InMemoryCacheStore,
   lambda,
+  sequential,
   type WorkflowContext,
 } from '../src/index.js';
 import { createRecordingHooks, MockPrimitive } from '../src/testing/index.js';
@@ -214,6 +215,7 @@ describe('CachePrimitive answering a root hit at once (issue 16)', () => {
     const recorder = withHooks(createRecordingHooks());
     expect(await cache.execute(2)).toBe(20);
     expect(recorder.events.map((e) => e.type)).toEqual(['cache-hit']);
+    recorder.off();
     // A cancelled current context still refuses to run, hit or not.
     const stop = new AbortController();
     stop.abort();
@@ -224,6 +226,31 @@ describe('CachePrimitive answering a root hit at once (issue 16)', () => {
     expect(await cache.execute(3)).toBe(30);
     expect(await cache.execute(3)).toBe(30);
     expect(inner.callCount).toBe(2);
+  });
+
+  it('the key of the last input is reused only for that same input, under the same prefix', async () => {
+    const inner = new MockPrimitive<unknown, string>({ impl: (x) => `seen ${String(x)}` });
+    const cache = new CachePrimitive(inner);
+    expect(await cache.execute(0)).toBe('seen 0');
+    expect(await cache.execute(-0)).toBe('seen 0'); // another key: a miss
+    expect(await cache.execute('a')).toBe('seen a');
+    expect(await cache.execute('a')).toBe('seen a');
+    expect(await cache.execute(Number.NaN)).toBe('seen NaN');
+    expect(await cache.execute(Number.NaN)).toBe('seen NaN');
+    expect(inner.callCount).toBe(4);
+    // Composing the cache names it (and so its keys' prefix): the old entries are not its own.
+    const unnamed = new CachePrimitive(inner);
+    await unnamed.execute('b');
+    await unnamed.execute('b');
+    expect(inner.callCount).toBe(5);
+    sequential(
+      { name: 'flow' },
+      unnamed,
+      lambda((s: string) => s),
+    );
+    expect(unnamed.name).toBe('flow/1.cache');
+    await unnamed.execute('b');
+    expect(inner.callCount).toBe(6);
   });
 });
 

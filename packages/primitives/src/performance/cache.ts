@@ -74,6 +74,9 @@ export interface CacheStats {
 
 /** The options of {@link CachePrimitive}: checks, defaults and what `describe()` shows. */
 /** The default key; known by identity, so a hit can skip the execute path (see `execute`). */
+// No input equals it (`Object.is`): the fast path's memo starts empty.
+const NO_INPUT = Symbol('no input');
+
 function defaultKey(input: unknown): string {
   return stableKey(input);
 }
@@ -122,6 +125,13 @@ export class CachePrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
   readonly #recording = new Map<string, { path: string; chunk: unknown }[]>();
   // The key (and a miss) the fast path already found, for the run() it hands over to.
   #known: { readonly input: I; readonly key: string } | undefined;
+  // The fast path's last primitive input (a string, a number…) and its key and store key: the
+  // same input again (a hot prompt) is neither encoded nor hashed again (V8 keeps a string's hash
+  // on the string, so looking up the same key string is cheaper than a freshly built equal one).
+  #lastInput: unknown = NO_INPUT;
+  #lastPrefix = '';
+  #lastKey = '';
+  #lastStoreKey = '';
 
   constructor(inner: WorkflowPrimitive<I, O> & Streams<C>, options: CacheOptions<I, O> = {}) {
     super(options);
@@ -161,13 +171,24 @@ export class CachePrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
       currentContext() !== undefined
     )
       return super.execute(input, context);
-    let key: string;
-    try {
-      key = defaultKey(input);
-    } catch (error) {
-      return Promise.reject(error);
+    const prefix = this.#keyPrefix();
+    let key = this.#lastKey;
+    let storeKey = this.#lastStoreKey;
+    if (!Object.is(input, this.#lastInput) || prefix !== this.#lastPrefix) {
+      try {
+        key = defaultKey(input);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      storeKey = prefix + key;
+      if (typeof input !== 'object' && typeof input !== 'function') {
+        this.#lastInput = input;
+        this.#lastPrefix = prefix;
+        this.#lastKey = key;
+        this.#lastStoreKey = storeKey;
+      }
     }
-    const entry = this.#store.get(this.#keyPrefix() + key) as CacheEntry<O> | undefined;
+    const entry = this.#store.get(storeKey) as CacheEntry<O> | undefined;
     if (entry !== undefined && !isRecordedStream(entry.value)) {
       this.#hits++;
       return Promise.resolve(entry.value);
