@@ -71,13 +71,31 @@ export interface WorkflowContext extends DataValues {}
 export class WorkflowContext {
   /** Epoch milliseconds. */
   readonly startTime: number;
-  readonly #data: Data;
-  readonly #trace: TraceFields;
-  readonly #cancel: Cancellation;
+  // The parts, one per concern. A root made without init (a root `execute()` makes one per call)
+  // makes each only when it is first needed: most such roots never need any of them.
+  #dataPart: Data | undefined;
+  #tracePart: TraceFields | undefined;
+  #cancelPart: Cancellation | undefined;
   readonly #values: ValueNode | undefined;
 
   static {
     defineDataGetters(WorkflowContext.prototype, (self) => (self as WorkflowContext).#data);
+  }
+
+  get #data(): Data {
+    this.#dataPart ??= emptyData();
+    return this.#dataPart;
+  }
+
+  get #trace(): TraceFields {
+    this.#tracePart ??= TraceFields.root();
+    return this.#tracePart;
+  }
+
+  // A root made without init has no signal, deadline or budget until one is started for usage.
+  get #cancel(): Cancellation {
+    this.#cancelPart ??= new Cancellation(undefined, undefined, undefined, undefined);
+    return this.#cancelPart;
   }
 
   constructor(init?: WorkflowContextInit);
@@ -92,26 +110,23 @@ export class WorkflowContext {
   ) {
     if (data === undefined && init === undefined) {
       // Hot path: a root `execute()` without a context makes one of these per call.
-      this.#data = emptyData();
-      this.#trace = TraceFields.root();
-      this.#cancel = new Cancellation(undefined, undefined, undefined, undefined);
       this.startTime = Date.now();
       this.#values = undefined;
       return;
     }
     if (data === undefined) {
       const p = partsFromInit(init as WorkflowContextInit);
-      this.#data = p.data;
-      this.#trace = p.trace;
-      this.#cancel = p.cancel;
+      this.#dataPart = p.data;
+      this.#tracePart = p.trace;
+      this.#cancelPart = p.cancel;
       this.startTime = p.startTime;
       this.#values = undefined;
       return;
     }
     // Derived contexts pass parts that are already valid (positionally: this is a hot path).
-    this.#data = data;
-    this.#trace = trace as TraceFields;
-    this.#cancel = cancel as Cancellation;
+    this.#dataPart = data;
+    this.#tracePart = trace as TraceFields;
+    this.#cancelPart = cancel as Cancellation;
     this.startTime = startTime as number;
     this.#values = values;
   }
@@ -167,7 +182,7 @@ export class WorkflowContext {
   }
   /** Epoch milliseconds after which no new step starts, if any (a duration budget counts). */
   get deadline(): number | undefined {
-    return this.#cancel.deadline;
+    return this.#cancelPart?.deadline;
   }
 
   /** The checkpoints recorded so far, in order. */
@@ -180,7 +195,7 @@ export class WorkflowContext {
    * `undefined` when nothing can cancel it.
    */
   get signal(): AbortSignal | undefined {
-    return this.#cancel.signal;
+    return this.#cancelPart?.signal;
   }
 
   /**
@@ -195,12 +210,12 @@ export class WorkflowContext {
    * ```
    */
   dispose(): void {
-    this.#cancel.dispose();
+    this.#cancelPart?.dispose();
   }
 
   /** What this run may still spend, and has spent (shared with children). `undefined` without a budget. */
   get budget(): Budget | undefined {
-    return this.#cancel.budget;
+    return this.#cancelPart?.budget;
   }
 
   /**
@@ -214,7 +229,7 @@ export class WorkflowContext {
 
   /** True once the signal (or an ancestor's) has aborted, the deadline has passed, or the budget is spent. */
   get isCancelled(): boolean {
-    return this.#cancel.isCancelled;
+    return this.#cancelPart !== undefined && this.#cancelPart.isCancelled;
   }
 
   /**
@@ -223,12 +238,14 @@ export class WorkflowContext {
    * is spent; a `DeadlineExceededError` when the deadline has passed.
    */
   throwIfCancelled(): void {
-    this.#cancel.throwIfCancelled();
+    this.#cancelPart?.throwIfCancelled();
   }
 
   /** Milliseconds left before the deadline: `Infinity` without one, never below 0. */
   remainingMs(): number {
-    return this.#cancel.remainingMs();
+    return this.#cancelPart === undefined
+      ? Number.POSITIVE_INFINITY
+      : this.#cancelPart.remainingMs();
   }
 
   /** Milliseconds since `startTime`. */
@@ -411,7 +428,7 @@ export class WorkflowContext {
     json.startTime = this.startTime;
     json.checkpoints = this.checkpoints.map((c) => ({ ...c }));
     if (this.deadline !== undefined) json.deadline = this.deadline;
-    const budget = this.#cancel.budget;
+    const budget = this.#cancelPart?.budget;
     if (budget !== undefined) json.budget = budget.toJSON();
     return json as WorkflowContextJSON;
   }
