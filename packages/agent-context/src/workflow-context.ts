@@ -323,9 +323,11 @@ export class WorkflowContext {
     const o = plan.overrides;
     return new (WorkflowContext as unknown as DerivingConstructor)(
       undefined,
-      childData(this.#data, plan.data),
+      // A parent that has not made its data or cancellation yet has none to pass on: nothing is
+      // made for it (its trace is made: the child's ids derive from it).
+      childData(this.#dataPart ?? NO_DATA, plan.data),
       this.#trace.child(o),
-      this.#cancel.child(plan.signal, plan.deadline, o.budget),
+      (this.#cancelPart ?? NO_CANCELLATION).child(plan.signal, plan.deadline, o.budget),
       startTime,
       this.#values,
     );
@@ -455,6 +457,10 @@ type DerivingConstructor = new (
 ) => WorkflowContext;
 
 const EMPTY_OVERRIDES: WorkflowContextOverrides = Object.freeze({});
+// What a root's unmade parts are like, for its children to derive from. Only read, never handed
+// to a context (`child()` of an empty cancellation refers to nothing of it).
+const NO_DATA: Data = Object.freeze(emptyData());
+const NO_CANCELLATION = new Cancellation(undefined, undefined, undefined, undefined);
 
 /** A child's overrides, validated (once for all the children made with them). */
 interface ChildPlan {

@@ -119,6 +119,55 @@ class Parallel<
   }
 
   protected run(input: I, context: WorkflowContext): Promise<ParallelOutput<O, M>> {
+    const fanOut =
+      this.#mode === 'all' && this.#concurrency >= this.#primitives.length
+        ? this.#allAtOnce(input, context)
+        : this.#pooled(input, context);
+    // The caller's abort releases the caller at once; the branches stop through their contexts.
+    const signal = context.signal;
+    return signal === undefined ? fanOut : waitFor({ promise: fanOut, signal });
+  }
+
+  /**
+   * Every branch at once, the output when all succeed (the usual case): the branches' promises
+   * go to `Promise.all`, whose per-branch bookkeeping is the engine's. The first failure aborts
+   * the others (through their contexts) and is the step's error.
+   */
+  #allAtOnce(input: I, context: WorkflowContext): Promise<ParallelOutput<O, M>> {
+    const primitives = this.#primitives;
+    const total = primitives.length;
+    const scope = new AbortScope();
+    const contexts = context.children(total, { signal: scope });
+    const running = new Array<Promise<unknown>>(total);
+    for (let i = 0; i < total; i++)
+      running[i] = (primitives[i] as AnyPrimitive).execute(input, contexts[i] as WorkflowContext);
+    const disposeAll = () => {
+      for (const branch of contexts) branch.dispose();
+    };
+    return Promise.all(running).then(
+      (values) => {
+        disposeAll();
+        return this.#output(values) as ParallelOutput<O, M>;
+      },
+      (error: unknown) => {
+        scope.abort(new CancelledError({ message: 'A parallel branch failed' }, { cause: error }));
+        disposeAll();
+        throw error;
+      },
+    );
+  }
+
+  /** Branch outputs in branch order, as the step's output: the list, or a record by key. */
+  #output(values: unknown[]): unknown {
+    if (Array.isArray(this.branches)) return values;
+    const keys = this.#keys;
+    const record: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) record[keys[i] as string] = values[i];
+    return record;
+  }
+
+  /** At most `concurrency` branches at a time, or every outcome (`allSettled`). */
+  #pooled(input: I, context: WorkflowContext): Promise<ParallelOutput<O, M>> {
     const keys = this.#keys;
     const primitives = this.#primitives;
     const total = primitives.length;
@@ -180,9 +229,7 @@ class Parallel<
       };
       launch();
     });
-    // The caller's abort releases the caller at once; the branches stop through their contexts.
-    const signal = context.signal;
-    return signal === undefined ? fanOut : waitFor({ promise: fanOut, signal });
+    return fanOut;
   }
 }
 

@@ -3,6 +3,7 @@
 // the first's garbles text. So the policy is explicit: stop, restart behind a `reset` event, or
 // let the next attempt continue from what was sent.
 import { createContextKey, type WorkflowContext } from '@tta/agent-context';
+import { interceptorsEnabled } from '../hooks/step-interceptor.js';
 import { STREAM_SINK, type StreamSink } from './sink.js';
 
 /**
@@ -87,6 +88,8 @@ export class StreamAttempts {
     policy: MidStreamPolicy,
     context: WorkflowContext,
   ): StreamAttempts | undefined {
+    // A streaming run enables interceptors while it runs: without any, nothing streams.
+    if (!interceptorsEnabled()) return undefined;
     const sink = context.getValue(STREAM_SINK);
     return sink === undefined ? undefined : new StreamAttempts(path, policy, sink, context);
   }
