@@ -494,6 +494,18 @@ export abstract class WorkflowPrimitive<in I, out O> {
     return wrapped;
   }
 
+  /**
+   * Whether events reach anyone (a hook listens): on a hot path, build an event only then.
+   *
+   * @example
+   * ```ts
+   * if (this.listened) this.emit({ type: 'retry', attempt, delayMs, error }, context);
+   * ```
+   */
+  protected get listened(): boolean {
+    return hasEventListeners();
+  }
+
   /** Sends an event to the registered hooks. Cheap when nothing listens. */
   protected emit(event: PrimitiveEventInit, context: WorkflowContext): void {
     if (!hasEventListeners()) return;

@@ -197,10 +197,11 @@ export class CircuitBreakerPrimitive<I, O, C = unknown> extends WorkflowPrimitiv
 
   #call(admission: Admission, input: I, context: WorkflowContext): Promise<O> {
     // The state the admission left the circuit in is the one this call runs (or is refused) in.
-    this.emit(
-      { type: 'circuit-admission', state: this.#lastKnown, allowed: admission.allowed },
-      context,
-    );
+    if (this.listened)
+      this.emit(
+        { type: 'circuit-admission', state: this.#lastKnown, allowed: admission.allowed },
+        context,
+      );
     if (!admission.allowed)
       return Promise.reject(
         new CircuitOpenError({ circuit: this.key, retryAfterMs: admission.retryAfterMs }),

@@ -98,10 +98,11 @@ export class FallbackPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O
         if (next !== undefined) {
           // Not `await streamed?.…`: awaiting undefined still costs a microtask turn.
           if (streamed !== undefined) await streamed.beforeNext(error);
-          this.emit(
-            { type: 'fallback', from: alternative.name, to: next.name, index: i + 1, error },
-            context,
-          );
+          if (this.listened)
+            this.emit(
+              { type: 'fallback', from: alternative.name, to: next.name, index: i + 1, error },
+              context,
+            );
         }
       }
     }

@@ -158,7 +158,8 @@ export class RetryPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
         const delayMs = this.delayFor(attempt, error);
         // A retry that would start after the deadline would only fail later: give up now.
         if (delayMs >= context.remainingMs()) throw error;
-        this.emit({ type: 'retry', attempt: attempt + 1, delayMs, error }, context);
+        if (this.listened)
+          this.emit({ type: 'retry', attempt: attempt + 1, delayMs, error }, context);
         if (delayMs > 0) await sleep(delayMs, context.signal);
         // Not `await streamed?.…`: awaiting undefined still costs a microtask turn per retry.
         if (streamed !== undefined) await streamed.beforeNext(error);
