@@ -229,7 +229,7 @@ export class WorkflowContext {
 
   /** True once the signal (or an ancestor's) has aborted, the deadline has passed, or the budget is spent. */
   get isCancelled(): boolean {
-    return this.#cancelPart !== undefined && this.#cancelPart.isCancelled;
+    return this.#cancelPart?.isCancelled === true;
   }
 
   /**
