@@ -136,24 +136,21 @@ export function traceExecution<T>(
   const stepContext = traced.withValue(EXECUTION, state);
   t.metrics.add('active', 1, labels.base);
   const started = performance.now();
-  return otelContext
-    .with(otelStep, () => run(stepContext))
-    .then(
-      (value) => {
-        // A step that reported a model call already holds the completion.
-        if (capture && state.llm === undefined)
-          span.setAttribute(
-            ATTR.genAiOutputMessages,
-            asMessages(value, 'assistant', t.maxContentLength),
-          );
-        ended(t, state, labels, started);
-        return value;
-      },
-      (error: unknown) => {
-        ended(t, state, labels, started, { value: error });
-        throw error;
-      },
-    );
+  return endWhenSettled(
+    t,
+    state,
+    labels,
+    started,
+    otelContext.with(otelStep, () => run(stepContext)),
+    (value) => {
+      // A step that reported a model call already holds the completion.
+      if (capture && state.llm === undefined)
+        span.setAttribute(
+          ATTR.genAiOutputMessages,
+          asMessages(value, 'assistant', t.maxContentLength),
+        );
+    },
+  );
 }
 
 /**
@@ -178,8 +175,21 @@ export function measureExecution<T>(
   };
   t.metrics.add('active', 1, labels.base);
   const started = performance.now();
-  return run(ctx.withValue(EXECUTION, state)).then(
+  return endWhenSettled(t, state, labels, started, run(ctx.withValue(EXECUTION, state)));
+}
+
+/** The step's outcome, once its execution has ended (see `ended`); `onValue` sees a success first. */
+function endWhenSettled<T>(
+  t: Telemetry,
+  state: ExecutionState,
+  labels: PrimitiveLabels,
+  started: number,
+  running: Promise<T>,
+  onValue?: (value: T) => void,
+): Promise<T> {
+  return running.then(
     (value) => {
+      onValue?.(value);
       ended(t, state, labels, started);
       return value;
     },

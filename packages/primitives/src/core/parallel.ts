@@ -202,9 +202,7 @@ class Parallel<
         const count = Math.min(total - started, this.#concurrency - running);
         if (stopped || count <= 0) return;
         // Branches that start together are made together: one clock read for all of them.
-        const contexts =
-          count === 1 ? [context.child(overrides)] : context.children(count, overrides);
-        for (const branch of contexts) {
+        for (const branch of context.children(count, overrides)) {
           const index = started++;
           const key = keys[index] as string | number;
           running++;
