@@ -75,9 +75,13 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
     captureContent: options.captureContent ?? false,
     maxContentLength: positiveInteger('maxContentLength', options.maxContentLength, 4096),
     recordedErrors: new WeakSet<object>(),
+    reportFailure: warnOnce(),
     labelsOf: labelCache(maxLabelSets(options.maxLabelSets)),
   };
   return {
+    // Each execution's promise settles as its step did (failures ending it are reported, not
+    // passed on), so the registry hands it on unguarded: two promises per step fewer.
+    settlesWithStep: true,
     // Without an SDK (the global provider's no-op) a span would record nothing: metrics only.
     aroundExecute: (info, next) =>
       t.tracingOff() ? measureExecution(t, info, next) : traceExecution(t, info, next),
@@ -92,6 +96,19 @@ export function createObservabilityHooks(options: ObservabilityHooksOptions = {}
       // Each handler takes its own event type; the table is indexed by that type.
       (EVENT_HANDLERS[event.type] as EventHandler)(event, target);
     },
+  };
+}
+
+/** Like `registerHooks`' default: one process warning per set of hooks. */
+function warnOnce(): (error: unknown) => void {
+  let warned = false;
+  return (error) => {
+    if (warned) return;
+    warned = true;
+    process.emitWarning(
+      `@tta/observability could not end an execution's span or metrics: ${String(error)}`,
+      'TtaHookWarning',
+    );
   };
 }
 

@@ -249,3 +249,132 @@ describe('hooks passing a context to next', () => {
     }
   });
 });
+
+describe('hooks that settle with their step (settlesWithStep, issue 16)', () => {
+  /** Promises made while `run` runs (async_hooks counts every promise). */
+  async function promisesMade(run: () => Promise<unknown>): Promise<number> {
+    const { createHook } = await import('node:async_hooks');
+    let made = 0;
+    const counter = createHook({
+      init(_id, type) {
+        if (type === 'PROMISE') made++;
+      },
+    });
+    counter.enable();
+    try {
+      await run();
+    } finally {
+      counter.disable();
+    }
+    return made;
+  }
+
+  const timing = (settlesWithStep: boolean): PrimitiveHooks => ({
+    settlesWithStep,
+    aroundExecute: (_info, next) => next().then((value) => value),
+  });
+
+  it('their promise is handed on as it is: two promises fewer per step and hook', async () => {
+    const flow = sequential(inc, inc, inc);
+    const guarded = withHooks(timing(false));
+    await flow.execute(1);
+    const withGuard = await promisesMade(() => flow.execute(1));
+    guarded.off();
+    const kept = withHooks(timing(true));
+    try {
+      await expect(flow.execute(1)).resolves.toBe(4);
+      const withoutGuard = await promisesMade(() => flow.execute(1));
+      // Four executions (the sequence and its three steps), two promises each.
+      expect(withGuard - withoutGuard).toBe(8);
+    } finally {
+      kept.off();
+    }
+  });
+
+  it('is trusted with the outcome: what its promise settles with is what execute returns', async () => {
+    // The flag is a promise the hook makes; a hook that breaks it changes the outcome (this is
+    // why it is opt-in). Without the flag the guard keeps the step's own value.
+    const replacing = (settlesWithStep: boolean): PrimitiveHooks => ({
+      settlesWithStep,
+      aroundExecute: (_info, next) => next().then(() => 'replaced'),
+    });
+    for (const [flag, expected] of [
+      [false, 2],
+      [true, 'replaced'],
+    ] as const) {
+      const hooks = withHooks(replacing(flag));
+      try {
+        await expect(inc.execute(1)).resolves.toBe(expected);
+      } finally {
+        hooks.off();
+      }
+    }
+  });
+
+  it('a synchronous throw is reported and the step runs once, before or after next()', async () => {
+    for (const callsNext of [false, true]) {
+      const onError = vi.fn();
+      const step = new MockPrimitive<number, number>({ impl: (n) => n * 10 });
+      const off = registerHooks(
+        {
+          settlesWithStep: true,
+          aroundExecute: (_info, next) => {
+            if (callsNext) void next();
+            throw new Error('hook');
+          },
+        },
+        { onError },
+      );
+      try {
+        await expect(step.execute(4)).resolves.toBe(40);
+      } finally {
+        off();
+      }
+      expect(step.callCount).toBe(1);
+      expect(onError).toHaveBeenCalledOnce();
+    }
+  });
+
+  it('a hook returning no promise still runs the step; next() twice runs it once', async () => {
+    const step = new MockPrimitive<number, number>({ impl: (n) => n + 1 });
+    const hooks = withHooks<PrimitiveHooks>({
+      settlesWithStep: true,
+      aroundExecute: (_info, next) => {
+        void next();
+        void next();
+        return undefined as never;
+      },
+    });
+    try {
+      await expect(step.execute(1)).resolves.toBe(2);
+    } finally {
+      hooks.off();
+    }
+    expect(step.callCount).toBe(1);
+  });
+
+  it('nests with guarded hooks in registration order, passing contexts through', async () => {
+    const order: string[] = [];
+    const tagged = WorkflowContext.create({ workflowId: 'tagged' });
+    const outer = withHooks<PrimitiveHooks>({
+      settlesWithStep: true,
+      aroundExecute: (info, next) => {
+        order.push(`outer ${info.primitive.name}`);
+        return next(info.primitive === inc ? tagged : undefined);
+      },
+    });
+    const inner = withHooks<PrimitiveHooks>({
+      async aroundExecute(info, next) {
+        order.push(`inner ${info.primitive.name} ${info.context.workflowId ?? '-'}`);
+        return next();
+      },
+    });
+    try {
+      await expect(inc.execute(1)).resolves.toBe(2);
+    } finally {
+      outer.off();
+      inner.off();
+    }
+    expect(order).toEqual(['outer inc', 'inner inc tagged']);
+  });
+});

@@ -8,6 +8,7 @@ import {
   type Link,
   context as otelContext,
   ROOT_CONTEXT,
+  type Span,
   type SpanContext,
   SpanKind,
   SpanStatusCode,
@@ -135,7 +136,8 @@ export function traceExecution<T>(
   state.otelContext = otelStep;
   const stepContext = traced.withValue(EXECUTION, state);
   t.metrics.add('active', 1, labels.base);
-  const started = performance.now();
+  // An SDK's span measures itself: its duration is the step's, without reading the clock again.
+  const started = timesItself(span) ? SPAN_TIMED : performance.now();
   return endWhenSettled(
     t,
     state,
@@ -187,17 +189,46 @@ function endWhenSettled<T>(
   running: Promise<T>,
   onValue?: (value: T) => void,
 ): Promise<T> {
+  // The hooks settle with their step (`settlesWithStep`): whatever ending the span and recording
+  // the metrics throws is reported, never the step's outcome.
   return running.then(
     (value) => {
-      onValue?.(value);
-      ended(t, state, labels, started);
+      try {
+        onValue?.(value);
+        ended(t, state, labels, started);
+      } catch (failure) {
+        t.reportFailure(failure);
+      }
       return value;
     },
     (error: unknown) => {
-      ended(t, state, labels, started, { value: error });
+      try {
+        ended(t, state, labels, started, { value: error });
+      } catch (failure) {
+        t.reportFailure(failure);
+      }
       throw error;
     },
   );
+}
+
+/** `started` of an execution whose span measures its own duration. */
+const SPAN_TIMED = -1;
+
+/** What an SDK's span (its `ReadableSpan` side) says of its duration: `[seconds, nanoseconds]`. */
+type Timed = { readonly duration?: readonly [number, number] };
+
+/** The SDK's span: it reads the clock when it starts and ends. */
+function timesItself(span: Span): boolean {
+  return Array.isArray((span as Timed).duration);
+}
+
+/** Seconds the execution took: the ended span's own duration, else since `started`. */
+function secondsOf(span: Span, started: number): number {
+  if (started !== SPAN_TIMED) return (performance.now() - started) / 1000;
+  const duration = (span as Timed).duration;
+  const [s = 0, ns = 0] = duration ?? [];
+  return Math.max(0, s + ns / 1e9);
 }
 
 // What a step's state holds when no span is recorded: the API's span that records nothing.
@@ -211,15 +242,28 @@ function ended(
   started: number,
   error?: { value: unknown },
 ): void {
-  const seconds = (performance.now() - started) / 1000;
-  if (error !== undefined) markFailed(t, state, error.value);
+  try {
+    if (error !== undefined) markFailed(t, state, error.value);
+    state.span.end();
+  } finally {
+    // A span processor that throws still leaves the metrics right.
+    recordEnd(t, state, labels, secondsOf(state.span, started), error);
+  }
+}
+
+function recordEnd(
+  t: Telemetry,
+  state: ExecutionState,
+  labels: PrimitiveLabels,
+  seconds: number,
+  error: { value: unknown } | undefined,
+): void {
   if (state.llm !== undefined)
     t.metrics.record(
       'llmDuration',
       seconds,
       error === undefined ? state.llm : { ...state.llm, [ATTR.errorType]: errorType(error.value) },
     );
-  state.span.end();
   const withStatus = error === undefined ? labels.success : labels.error;
   t.metrics.add('active', -1, labels.base);
   t.metrics.add('executions', 1, withStatus);

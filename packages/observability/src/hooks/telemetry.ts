@@ -42,6 +42,8 @@ export interface Telemetry {
   readonly maxContentLength: number;
   /** Errors already recorded as a span exception (each is recorded once, where it surfaced). */
   readonly recordedErrors: WeakSet<object>;
+  /** Reports what failed while ending an execution (a span processor or meter that threw). */
+  readonly reportFailure: (error: unknown) => void;
   labelsOf(primitive: PrimitiveRef): PrimitiveLabels;
 }
 

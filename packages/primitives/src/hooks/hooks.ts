@@ -19,7 +19,8 @@ export interface ExecutionInfo {
 
 /**
  * Observers of primitive executions. Every member is optional; a hook that throws is reported
- * to `registerHooks`' `onError` and never changes the workflow's outcome.
+ * to `registerHooks`' `onError` and never changes the workflow's outcome (a hook that declares
+ * `settlesWithStep` answers for its own promise).
  *
  * @example
  * ```ts
@@ -49,6 +50,27 @@ export interface PrimitiveHooks {
   ): Promise<unknown>;
   /** Receives every event (retry, fallback, timeout, circuit state, cache, compensation, route). */
   onEvent?(event: PrimitiveEvent): void;
+  /**
+   * A promise the hook keeps: its `aroundExecute` calls `next()` and returns a promise that
+   * settles exactly as the step did (the step's value, or the step's error), after the hook's own
+   * work, and never rejects with an error of its own. The registry then hands that promise on as
+   * it is instead of guarding it (the guard waits for the hook, then settles with the step's
+   * outcome: two promises per step and hook). A hook that throws synchronously is still reported
+   * and the step still runs. Leave it unset if the hook cannot keep that promise.
+   * Default: `false`.
+   *
+   * @example
+   * ```ts
+   * registerHooks({
+   *   settlesWithStep: true,
+   *   aroundExecute(info, next) {
+   *     const started = performance.now();
+   *     return next().finally(() => durations.push(performance.now() - started));
+   *   },
+   * });
+   * ```
+   */
+  readonly settlesWithStep?: boolean | undefined;
 }
 
 /**

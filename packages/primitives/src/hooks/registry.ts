@@ -87,11 +87,12 @@ export function runAroundHooks<T>(
   info: ExecutionInfo,
   step: (context: WorkflowContext) => Promise<T>,
 ): Promise<T> {
-  const around = registry.around;
+  const registrations = registry.around;
   const level = (index: number, levelInfo: ExecutionInfo): Promise<T> => {
-    const registration = around[index];
+    const registration = registrations[index];
     if (registration === undefined) return step(levelInfo.context);
-    return guardAround(registration, levelInfo, (context) =>
+    const around = registration.hooks.settlesWithStep === true ? trustAround : guardAround;
+    return around(registration, levelInfo, (context) =>
       level(
         index + 1,
         context === undefined || context === levelInfo.context
@@ -101,6 +102,30 @@ export function runAroundHooks<T>(
     );
   };
   return level(0, info);
+}
+
+/**
+ * A hook that settles with its step (`settlesWithStep`): its promise is the outcome. Only what the
+ * promise cannot carry is guarded: a synchronous throw, or no promise at all, runs the step anyway.
+ */
+function trustAround<T>(
+  registration: Registration,
+  info: ExecutionInfo,
+  step: (context: WorkflowContext | undefined) => Promise<T>,
+): Promise<T> {
+  let outcome: Promise<T> | undefined;
+  const next = (context?: WorkflowContext): Promise<T> => {
+    // Anything but a WorkflowContext is ignored, as in the guarded path.
+    outcome ??= step(context instanceof WorkflowContext ? context : undefined);
+    return outcome;
+  };
+  try {
+    const kept = registration.hooks.aroundExecute?.(info, next);
+    if (kept instanceof Promise) return kept as Promise<T>;
+  } catch (error) {
+    reportSafely(registration, error, 'aroundExecute');
+  }
+  return next();
 }
 
 type Settled<T> =
