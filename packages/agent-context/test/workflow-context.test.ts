@@ -476,4 +476,24 @@ describe('withTrace', () => {
     expect(traced.isCancelled).toBe(true);
     expect(() => ctx.withTrace({ traceId: 'bad', spanId: SPAN })).toThrow(InvalidContextError);
   });
+
+  it('checks only the ids it does not hold yet: a child span’s own id (issue 16)', () => {
+    const ctx = WorkflowContext.create({ traceId: TRACE, spanId: SPAN });
+    const child = { traceId: TRACE, spanId: 'c7ad6b7169203331', parentSpanId: SPAN };
+    const test = vi.spyOn(RegExp.prototype, 'test');
+    try {
+      expect(ctx.withTrace(child)).toMatchObject(child);
+      // The trace id and parent id are this context's own, checked when they came in.
+      expect(test).toHaveBeenCalledOnce();
+    } finally {
+      test.mockRestore();
+    }
+    // A new id is still checked, wherever it sits.
+    for (const bad of [
+      { ...child, spanId: 'nope' },
+      { ...child, traceId: 'f'.repeat(31) },
+      { ...child, parentSpanId: '0'.repeat(16) },
+    ])
+      expect(() => ctx.withTrace(bad)).toThrow(InvalidContextError);
+  });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   CancelledError,
   currentContext,
@@ -91,5 +91,75 @@ describe('WorkflowPrimitive.execute', () => {
 
   it('rejects a non-function lambda at construction', () => {
     expect(() => new LambdaPrimitive(42 as never)).toThrow(TypeError);
+  });
+});
+
+describe('runStep: a composite runs its steps in its own context (issue 16)', () => {
+  /** Runs its inner step twice through `runStep`, the second time after an await. */
+  class Twice extends WorkflowPrimitive<number, number> {
+    override readonly type = 'twice';
+    constructor(readonly inner: WorkflowPrimitive<number, number>) {
+      super();
+      this.adoptChildren();
+    }
+    protected override describeChildren() {
+      return [{ primitive: this.inner }];
+    }
+    protected async run(input: number, context: WorkflowContext): Promise<number> {
+      const once = await this.runStep(this.inner, input, context);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return this.runStep(this.inner, once, context);
+    }
+  }
+
+  it('the step runs with the composite’s context current, after awaits too', async () => {
+    const seen: (WorkflowContext | undefined)[] = [];
+    const step = lambda((n: number, ctx) => {
+      seen.push(currentContext(), ctx);
+      return n + 1;
+    });
+    const ctx = WorkflowContext.create();
+    await expect(new Twice(step).execute(1, ctx)).resolves.toBe(3);
+    expect(seen).toEqual([ctx, ctx, ctx, ctx]);
+  });
+
+  it('asks AsyncLocalStorage once per root call, not once per step', async () => {
+    const { AsyncLocalStorage } = await import('node:async_hooks');
+    const flow = new Twice(lambda((n: number) => n + 1));
+    await flow.execute(1);
+    const getStore = vi.spyOn(AsyncLocalStorage.prototype, 'getStore');
+    try {
+      await flow.execute(1);
+      // The root call's own lookup (and the one AsyncLocalStorage#run makes on entering); none
+      // for the two nested steps.
+      expect(getStore.mock.calls.length).toBeLessThanOrEqual(2);
+    } finally {
+      getStore.mockRestore();
+    }
+  });
+
+  it('a step with an execute of its own is run through it', async () => {
+    const calls: string[] = [];
+    class Own extends LambdaPrimitive<number, number> {
+      override execute(input: number, context?: WorkflowContext): Promise<number> {
+        calls.push(`own ${input}`);
+        return super.execute(input, context);
+      }
+    }
+    await expect(new Twice(new Own((n: number) => n * 2)).execute(1)).resolves.toBe(4);
+    expect(calls).toEqual(['own 1', 'own 2']);
+  });
+
+  it('a cancelled context rejects without running the step', async () => {
+    const controller = new AbortController();
+    let runs = 0;
+    const step = lambda((n: number) => {
+      runs++;
+      controller.abort();
+      return n;
+    });
+    const ctx = WorkflowContext.create({ signal: controller.signal });
+    await expect(new Twice(step).execute(1, ctx)).rejects.toBeInstanceOf(CancelledError);
+    expect(runs).toBe(1);
   });
 });

@@ -180,12 +180,16 @@ export class TraceFields {
     traceFlags?: number | undefined;
     traceState?: TraceState | undefined;
   }): TraceFields {
+    // An id this context already holds was checked when it came in: a tracer's child span keeps
+    // the trace id and names this context's span as its parent, so only its own id is new.
     return new TraceFields(
       this.correlationId,
       this.causationId,
-      optionalTraceId(t.traceId),
+      t.traceId === this.#traceId ? this.#traceId : optionalTraceId(t.traceId),
       optionalSpanId('spanId', t.spanId),
-      optionalSpanId('parentSpanId', t.parentSpanId),
+      t.parentSpanId === this.#spanId && t.parentSpanId !== undefined
+        ? this.#spanId
+        : optionalSpanId('parentSpanId', t.parentSpanId),
       t.traceFlags === undefined ? this.traceFlags : traceFlags(t.traceFlags),
       t.traceState ?? this.traceState,
       true,

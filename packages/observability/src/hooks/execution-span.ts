@@ -90,18 +90,17 @@ export function traceExecution<T>(
   // The outermost execution may follow from other spans (a resumed durable run: the attempt
   // that died), which are links, not parents.
   const links = owner === undefined ? linksOf(ctx) : undefined;
-  const start = () =>
-    t.tracer.startSpan(
-      role?.name ?? `${primitive.type} ${primitive.name}`,
-      links === undefined
-        ? { kind: SpanKind.INTERNAL, attributes }
-        : { kind: SpanKind.INTERNAL, attributes, links },
-      parent,
-    );
+  const name = role?.name ?? `${primitive.type} ${primitive.name}`;
+  const options =
+    links === undefined
+      ? { kind: SpanKind.INTERNAL, attributes }
+      : { kind: SpanKind.INTERNAL, attributes, links };
   // A root span in a trace that started with this context: in the context's trace id (with the
   // SDK's id generator from createTraceIdGenerator; other generators make their own).
   const span =
-    parentSpan === undefined && ctx.isNewTrace ? withTraceId(ctx.traceId, start) : start();
+    parentSpan === undefined && ctx.isNewTrace
+      ? withTraceId(ctx.traceId, () => t.tracer.startSpan(name, options, parent))
+      : t.tracer.startSpan(name, options, parent);
   const state: ExecutionState = {
     span,
     attempts: 0,
@@ -143,15 +142,17 @@ export function traceExecution<T>(
     state,
     labels,
     started,
-    otelContext.with(otelStep, () => run(stepContext)),
-    (value) => {
-      // A step that reported a model call already holds the completion.
-      if (capture && state.llm === undefined)
-        span.setAttribute(
-          ATTR.genAiOutputMessages,
-          asMessages(value, 'assistant', t.maxContentLength),
-        );
-    },
+    otelContext.with(otelStep, run, undefined, stepContext),
+    capture
+      ? (value) => {
+          // A step that reported a model call already holds the completion.
+          if (state.llm === undefined)
+            span.setAttribute(
+              ATTR.genAiOutputMessages,
+              asMessages(value, 'assistant', t.maxContentLength),
+            );
+        }
+      : undefined,
   );
 }
 

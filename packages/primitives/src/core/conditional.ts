@@ -70,8 +70,8 @@ export class ConditionalPrimitive<I, T, E = I, CT = unknown, CE = CT> extends Wo
     const holds = await decide(this, context, async () =>
       Boolean(await this.#predicate(input, context)),
     );
-    if (holds) return this.#then.execute(input, context);
-    if (this.#else !== undefined) return this.#else.execute(input, context);
+    if (holds) return this.runStep(this.#then, input, context);
+    if (this.#else !== undefined) return this.runStep(this.#else, input, context);
     return input as unknown as E;
   }
 }

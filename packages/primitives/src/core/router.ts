@@ -116,7 +116,7 @@ export class Router<
         router: this.name,
       });
     this.emit({ type: 'route', route, selected: String(selected), usedDefault }, context);
-    return (this.routes[route] as AnyPrimitive).execute(input, context);
+    return this.runStep(this.routes[route] as AnyPrimitive, input, context);
   }
 }
 

@@ -89,8 +89,13 @@ class Sequential<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
     const last = steps.length - 1;
     // In a streaming run only the last step's chunks reach the consumer (unless it asked for all).
     const inner = interceptorsEnabled() ? mutedContext(context) : context;
-    for (let i = 0; i < steps.length; i++)
-      value = await (steps[i] as AnyPrimitive).execute(value, i === last ? context : inner);
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i] as AnyPrimitive;
+      const stepContext = i === last ? context : inner;
+      value = await (stepContext === context
+        ? this.runStep(step, value, context)
+        : step.execute(value, stepContext));
+    }
     return value as O;
   }
 

@@ -121,7 +121,7 @@ export class BulkheadPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O
   }
 
   #runInSlot(input: I, context: WorkflowContext): Promise<O> {
-    return this.inner.execute(input, context).then(
+    return this.runStep(this.inner, input, context).then(
       (value) => {
         this.#release();
         return value;

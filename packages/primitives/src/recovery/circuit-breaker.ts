@@ -207,7 +207,7 @@ export class CircuitBreakerPrimitive<I, O, C = unknown> extends WorkflowPrimitiv
         new CircuitOpenError({ circuit: this.key, retryAfterMs: admission.retryAfterMs }),
       );
     const trial = admission.trial;
-    return this.inner.execute(input, context).then(
+    return this.runStep(this.inner, input, context).then(
       (value) => {
         // Always recorded: failures may have been counted since this call was admitted, and a
         // success breaks their run (the local store checks that without I/O).

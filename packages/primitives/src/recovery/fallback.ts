@@ -87,7 +87,9 @@ export class FallbackPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O
     for (let i = 0; i < alternatives.length; i++) {
       const alternative = alternatives[i] as WorkflowPrimitive<I, O>;
       try {
-        return await alternative.execute(input, streamed?.next() ?? context);
+        return await (streamed === undefined
+          ? this.runStep(alternative, input, context)
+          : alternative.execute(input, streamed.next()));
       } catch (error) {
         // A spent budget is not a reason to try a (possibly pricier) alternative.
         context.budget?.check(error);

@@ -114,7 +114,7 @@ export class RateLimitPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, 
       reservation = { ticket: 0, waitMs: 0 };
     }
     if (reservation.waitMs > 0) await this.#waitTurn(reservation, start, context);
-    return this.inner.execute(input, context);
+    return this.runStep(this.inner, input, context);
   }
 
   /** Waits in line until the store hands this ticket a token; leaves the line on any way out. */

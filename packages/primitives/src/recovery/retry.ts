@@ -144,7 +144,9 @@ export class RetryPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
     const streamed = StreamAttempts.begin(this.path, this.#options.midStream, context);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.inner.execute(input, streamed?.next() ?? context);
+        return await (streamed === undefined
+          ? this.runStep(this.inner, input, context)
+          : this.inner.execute(input, streamed.next()));
       } catch (error) {
         // A spent budget stops retrying at once: the failure is reported as the budget running out.
         context.budget?.check(error);
