@@ -5,6 +5,7 @@ import {
   DeadlineExceededError,
   LambdaPrimitive,
   lambda,
+  parallel,
   runWithContext,
   WorkflowContext,
   WorkflowPrimitive,
@@ -148,6 +149,46 @@ describe('runStep: a composite runs its steps in its own context (issue 16)', ()
     }
     await expect(new Twice(new Own((n: number) => n * 2)).execute(1)).resolves.toBe(4);
     expect(calls).toEqual(['own 1', 'own 2']);
+  });
+
+  it('runStepIn enters a context the composite made, and a parallel step asks no lookup per branch', async () => {
+    const { AsyncLocalStorage } = await import('node:async_hooks');
+    class Isolated extends WorkflowPrimitive<number, number> {
+      override readonly type = 'isolated';
+      made: WorkflowContext | undefined;
+      constructor(readonly inner: WorkflowPrimitive<number, number>) {
+        super();
+        this.adoptChildren();
+      }
+      protected override describeChildren() {
+        return [{ primitive: this.inner }];
+      }
+      protected run(input: number, context: WorkflowContext): Promise<number> {
+        this.made = context.child();
+        return this.runStepIn(this.inner, input, this.made);
+      }
+    }
+    const seen: (WorkflowContext | undefined)[] = [];
+    const isolated = new Isolated(
+      lambda((n: number, ctx) => {
+        seen.push(currentContext(), ctx);
+        return n + 1;
+      }),
+    );
+    await expect(isolated.execute(1)).resolves.toBe(2);
+    expect(seen).toEqual([isolated.made, isolated.made]);
+
+    const fan = parallel(...Array.from({ length: 10 }, () => lambda((n: number) => n + 1)));
+    await fan.execute(1);
+    const getStore = vi.spyOn(AsyncLocalStorage.prototype, 'getStore');
+    try {
+      await expect(fan.execute(1)).resolves.toEqual(Array(10).fill(2));
+      // The root call's own lookup, and the one AsyncLocalStorage#run makes on entering (the
+      // root's and each branch's context); none of the branches' execute asks first.
+      expect(getStore.mock.calls.length).toBeLessThanOrEqual(1 + 1 + 10);
+    } finally {
+      getStore.mockRestore();
+    }
   });
 
   it('a cancelled context rejects without running the step', async () => {

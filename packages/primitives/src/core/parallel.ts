@@ -140,7 +140,11 @@ class Parallel<
     const contexts = context.children(total, { signal: scope });
     const running = new Array<Promise<unknown>>(total);
     for (let i = 0; i < total; i++)
-      running[i] = (primitives[i] as AnyPrimitive).execute(input, contexts[i] as WorkflowContext);
+      running[i] = this.runStepIn(
+        primitives[i] as AnyPrimitive,
+        input,
+        contexts[i] as WorkflowContext,
+      );
     const disposeAll = () => {
       for (const branch of contexts) branch.dispose();
     };
@@ -206,7 +210,7 @@ class Parallel<
           const index = started++;
           const key = keys[index] as string | number;
           running++;
-          (primitives[index] as AnyPrimitive).execute(input, branch).then(
+          this.runStepIn(primitives[index] as AnyPrimitive, input, branch).then(
             (value) => {
               branch.dispose();
               if (stopped) return;

@@ -202,7 +202,11 @@ export abstract class WorkflowPrimitive<in I, out O> {
   execute(input: I, context?: WorkflowContext): Promise<O> {
     const active = currentContext();
     const ctx = context ?? active ?? new WorkflowContext();
-    if (active === ctx) return this.#executeCurrent(input, ctx);
+    return active === ctx ? this.#executeCurrent(input, ctx) : this.#executeEntering(input, ctx);
+  }
+
+  /** `execute` with a context that is not current: it is entered for the run. */
+  #executeEntering(input: I, ctx: WorkflowContext): Promise<O> {
     const rejected = ctx.isCancelled ? rejectIfCancelled(ctx) : undefined;
     if (rejected !== undefined) return rejected;
     // Without hooks or interceptors the step runs directly: no extra frame (error stacks are
@@ -246,6 +250,32 @@ export abstract class WorkflowPrimitive<in I, out O> {
     // A step with an `execute` of its own (or from another copy of this package) keeps it.
     return step.execute === BASE_EXECUTE
       ? step.#executeCurrent(input, context)
+      : step.execute(input, context);
+  }
+
+  /**
+   * For composite primitives: runs `step` with a context this step has just made for it (a
+   * child, a derived one, a branch's): no code has run in it yet, so it is not current and is
+   * entered for the run without asking AsyncLocalStorage first. Otherwise `step.execute(input,
+   * context)`.
+   *
+   * @example
+   * ```ts
+   * class Isolated<I, O> extends WorkflowPrimitive<I, O> {
+   *   constructor(readonly inner: WorkflowPrimitive<I, O>) { super(); }
+   *   protected run(input: I, context: WorkflowContext) {
+   *     return this.runStepIn(this.inner, input, context.child({ state: {} }));
+   *   }
+   * }
+   * ```
+   */
+  protected runStepIn<I2, O2>(
+    step: WorkflowPrimitive<I2, O2>,
+    input: I2,
+    context: WorkflowContext,
+  ): Promise<O2> {
+    return step.execute === BASE_EXECUTE
+      ? step.#executeEntering(input, context)
       : step.execute(input, context);
   }
 

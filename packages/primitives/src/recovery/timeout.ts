@@ -145,7 +145,7 @@ export class TimeoutPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O>
       if (streamed === undefined) return fallback.execute(input, context);
       return streamed.beforeNext(error).then(() => fallback.execute(input, streamed.next()));
     };
-    const inner = this.inner.execute(input, guarded);
+    const inner = this.runStepIn(this.inner, input, guarded);
     const ms = Number.isFinite(limitMs) ? limitMs : undefined;
     const onTimer = () => timedOut(new TimeoutError({ step: this.inner.name, timeoutMs: limitMs }));
     const onAbort = (reason: unknown) => {
