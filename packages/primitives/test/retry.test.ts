@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   CancelledError,
   CircuitOpenError,
+  LambdaPrimitive,
   lambda,
   type RetryEvent,
   RetryPrimitive,
@@ -184,5 +185,47 @@ describe('RetryPrimitive', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('RetryPrimitive: an attempt that succeeds at once (issue 16)', () => {
+  it('costs the step’s own promise and one more, no async frame', async () => {
+    const { createHook } = await import('node:async_hooks');
+    const retry = new RetryPrimitive(
+      lambda(async (n: number) => n + 1),
+      { maxRetries: 3, initialDelayMs: 0 },
+    );
+    const ctx = WorkflowContext.create();
+    await retry.execute(1, ctx);
+    let made = 0;
+    const counter = createHook({
+      init(_id, type) {
+        if (type === 'PROMISE') made++;
+      },
+    });
+    counter.enable();
+    let running: Promise<number>;
+    try {
+      running = retry.execute(1, ctx);
+    } finally {
+      counter.disable();
+    }
+    await expect(running).resolves.toBe(2);
+    // The step's promise and the rejection handler's (an async `run` made three).
+    expect(made).toBe(2);
+  });
+
+  it('a step whose execute throws synchronously is still retried', async () => {
+    let calls = 0;
+    class Sync extends LambdaPrimitive<number, number> {
+      override execute(input: number, context?: WorkflowContext): Promise<number> {
+        calls++;
+        if (calls === 1) throw new Error('thrown, not rejected');
+        return super.execute(input, context);
+      }
+    }
+    const retry = new RetryPrimitive(new Sync((n: number) => n * 2), { initialDelayMs: 0 });
+    await expect(retry.execute(4)).resolves.toBe(8);
+    expect(calls).toBe(2);
   });
 });

@@ -139,32 +139,57 @@ export class RetryPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
     return [{ primitive: this.inner }];
   }
 
-  protected async run(input: I, context: WorkflowContext): Promise<O> {
+  protected run(input: I, context: WorkflowContext): Promise<O> {
     // In a streaming run, what each attempt sent decides whether it may be retried.
     const streamed = StreamAttempts.begin(this.path, this.#options.midStream, context);
+    // The first attempt with a rejection handler, not `await` in an async function: on Node 20
+    // every promise runs the async hooks, and an attempt that succeeds (the usual case) costs one
+    // promise fewer this way.
+    let first: Promise<O>;
+    try {
+      first = this.#attempt(input, context, streamed);
+    } catch (error) {
+      return this.#retry(error, input, context, streamed);
+    }
+    return first.catch((error: unknown) => this.#retry(error, input, context, streamed));
+  }
+
+  #attempt(input: I, context: WorkflowContext, streamed: StreamAttempts | undefined): Promise<O> {
+    return streamed === undefined
+      ? this.runStep(this.inner, input, context)
+      : this.inner.execute(input, streamed.next());
+  }
+
+  /** The attempts after the first, which failed with `failure`. */
+  async #retry(
+    failure: unknown,
+    input: I,
+    context: WorkflowContext,
+    streamed: StreamAttempts | undefined,
+  ): Promise<O> {
+    let error = failure;
     for (let attempt = 1; ; attempt++) {
+      // A spent budget stops retrying at once: the failure is reported as the budget running out.
+      context.budget?.check(error);
+      if (
+        attempt > this.maxRetries ||
+        context.isCancelled ||
+        !this.#options.retryOn(error, attempt) ||
+        streamed?.mayRecover() === false
+      )
+        throw error;
+      const delayMs = this.delayFor(attempt, error);
+      // A retry that would start after the deadline would only fail later: give up now.
+      if (delayMs >= context.remainingMs()) throw error;
+      if (this.listened)
+        this.emit({ type: 'retry', attempt: attempt + 1, delayMs, error }, context);
+      if (delayMs > 0) await sleep(delayMs, context.signal);
+      // Not `await streamed?.…`: awaiting undefined still costs a microtask turn per retry.
+      if (streamed !== undefined) await streamed.beforeNext(error);
       try {
-        return await (streamed === undefined
-          ? this.runStep(this.inner, input, context)
-          : this.inner.execute(input, streamed.next()));
-      } catch (error) {
-        // A spent budget stops retrying at once: the failure is reported as the budget running out.
-        context.budget?.check(error);
-        if (
-          attempt > this.maxRetries ||
-          context.isCancelled ||
-          !this.#options.retryOn(error, attempt) ||
-          streamed?.mayRecover() === false
-        )
-          throw error;
-        const delayMs = this.delayFor(attempt, error);
-        // A retry that would start after the deadline would only fail later: give up now.
-        if (delayMs >= context.remainingMs()) throw error;
-        if (this.listened)
-          this.emit({ type: 'retry', attempt: attempt + 1, delayMs, error }, context);
-        if (delayMs > 0) await sleep(delayMs, context.signal);
-        // Not `await streamed?.…`: awaiting undefined still costs a microtask turn per retry.
-        if (streamed !== undefined) await streamed.beforeNext(error);
+        return await this.#attempt(input, context, streamed);
+      } catch (next) {
+        error = next;
       }
     }
   }
