@@ -79,39 +79,77 @@ export class FallbackPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O
     }));
   }
 
-  protected async run(input: I, context: WorkflowContext): Promise<O> {
-    const errors: unknown[] = [];
-    const alternatives = this.alternatives;
+  protected run(input: I, context: WorkflowContext): Promise<O> {
     // In a streaming run, what each alternative sent decides whether the next one may run.
     const streamed = StreamAttempts.begin(this.path, this.midStream, context);
-    for (let i = 0; i < alternatives.length; i++) {
-      const alternative = alternatives[i] as WorkflowPrimitive<I, O>;
-      try {
-        return await (streamed === undefined
+    return this.#from(0, input, context, streamed, undefined);
+  }
+
+  /**
+   * Runs alternative `i`, the next ones taking over its failure. A chain of rejection handlers,
+   * not `await` in a loop: a failure reaches the handler as a value, where `await` would throw it
+   * again inside the function (V8's throw builds a message per throw), and no async frame is made.
+   */
+  #from(
+    i: number,
+    input: I,
+    context: WorkflowContext,
+    streamed: StreamAttempts | undefined,
+    errors: unknown[] | undefined,
+  ): Promise<O> {
+    const alternative = this.alternatives[i] as WorkflowPrimitive<I, O>;
+    let running: Promise<O>;
+    try {
+      running =
+        streamed === undefined
           ? this.runStep(alternative, input, context)
-          : alternative.execute(input, streamed.next()));
-      } catch (error) {
-        // A spent budget is not a reason to try a (possibly pricier) alternative.
-        context.budget?.check(error);
-        if (context.isCancelled || isCancellationError(error)) throw error;
-        if (streamed?.mayRecover() === false) throw error;
-        errors.push(error);
-        const next = alternatives[i + 1];
-        if (next !== undefined) {
-          // Not `await streamed?.…`: awaiting undefined still costs a microtask turn.
-          if (streamed !== undefined) await streamed.beforeNext(error);
-          if (this.listened)
-            this.emit(
-              { type: 'fallback', from: alternative.name, to: next.name, index: i + 1, error },
-              context,
-            );
-        }
-      }
+          : alternative.execute(input, streamed.next());
+    } catch (error) {
+      running = Promise.reject(error);
     }
-    throw new FallbackError({
-      fallback: this.name,
-      errors,
-      attempted: alternatives.map((a) => a.name),
-    });
+    return running.catch((error: unknown) =>
+      this.#failed(error, i, input, context, streamed, errors),
+    );
+  }
+
+  /** Alternative `i` failed with `error`: the next one runs, or the fallback fails. */
+  #failed(
+    error: unknown,
+    i: number,
+    input: I,
+    context: WorkflowContext,
+    streamed: StreamAttempts | undefined,
+    errors: unknown[] | undefined,
+  ): Promise<O> {
+    // A spent budget is not a reason to try a (possibly pricier) alternative.
+    context.budget?.check(error);
+    if (context.isCancelled || isCancellationError(error)) throw error;
+    if (streamed?.mayRecover() === false) throw error;
+    const seen = errors ?? [];
+    seen.push(error);
+    const alternatives = this.alternatives;
+    const next = alternatives[i + 1];
+    if (next === undefined)
+      throw new FallbackError({
+        fallback: this.name,
+        errors: seen,
+        attempted: alternatives.map((a) => a.name),
+      });
+    const switchTo = (): Promise<O> => {
+      if (this.listened)
+        this.emit(
+          {
+            type: 'fallback',
+            from: (alternatives[i] as WorkflowPrimitive<I, O>).name,
+            to: next.name,
+            index: i + 1,
+            error,
+          },
+          context,
+        );
+      return this.#from(i + 1, input, context, streamed, seen);
+    };
+    // Not `streamed?.…`: a promise to wait for only in a streaming run.
+    return streamed === undefined ? switchTo() : streamed.beforeNext(error).then(switchTo);
   }
 }

@@ -142,55 +142,65 @@ export class RetryPrimitive<I, O, C = unknown> extends WorkflowPrimitive<I, O> {
   protected run(input: I, context: WorkflowContext): Promise<O> {
     // In a streaming run, what each attempt sent decides whether it may be retried.
     const streamed = StreamAttempts.begin(this.path, this.#options.midStream, context);
-    // The first attempt with a rejection handler, not `await` in an async function: on Node 20
-    // every promise runs the async hooks, and an attempt that succeeds (the usual case) costs one
-    // promise fewer this way.
-    let first: Promise<O>;
-    try {
-      first = this.#attempt(input, context, streamed);
-    } catch (error) {
-      return this.#retry(error, input, context, streamed);
-    }
-    return first.catch((error: unknown) => this.#retry(error, input, context, streamed));
+    return this.#try(1, input, context, streamed);
   }
 
-  #attempt(input: I, context: WorkflowContext, streamed: StreamAttempts | undefined): Promise<O> {
-    return streamed === undefined
-      ? this.runStep(this.inner, input, context)
-      : this.inner.execute(input, streamed.next());
-  }
-
-  /** The attempts after the first, which failed with `failure`. */
-  async #retry(
-    failure: unknown,
+  /**
+   * Attempt `attempt`, with a rejection handler that decides about the next: not `await` in a
+   * loop. On Node 20 every promise runs the async hooks and an async frame costs promises of its
+   * own; a failure reaches the handler as a value, where `await` would throw it again inside the
+   * function (V8's throw builds a message per throw). An attempt that succeeds costs its step's
+   * promise and the handler's.
+   */
+  #try(
+    attempt: number,
     input: I,
     context: WorkflowContext,
     streamed: StreamAttempts | undefined,
   ): Promise<O> {
-    let error = failure;
-    for (let attempt = 1; ; attempt++) {
-      // A spent budget stops retrying at once: the failure is reported as the budget running out.
-      context.budget?.check(error);
-      if (
-        attempt > this.maxRetries ||
-        context.isCancelled ||
-        !this.#options.retryOn(error, attempt) ||
-        streamed?.mayRecover() === false
-      )
-        throw error;
-      const delayMs = this.delayFor(attempt, error);
-      // A retry that would start after the deadline would only fail later: give up now.
-      if (delayMs >= context.remainingMs()) throw error;
-      if (this.listened)
-        this.emit({ type: 'retry', attempt: attempt + 1, delayMs, error }, context);
-      if (delayMs > 0) await sleep(delayMs, context.signal);
-      // Not `await streamed?.…`: awaiting undefined still costs a microtask turn per retry.
-      if (streamed !== undefined) await streamed.beforeNext(error);
-      try {
-        return await this.#attempt(input, context, streamed);
-      } catch (next) {
-        error = next;
-      }
+    let running: Promise<O>;
+    try {
+      running =
+        streamed === undefined
+          ? this.runStep(this.inner, input, context)
+          : this.inner.execute(input, streamed.next());
+    } catch (error) {
+      running = Promise.reject(error);
     }
+    return running.catch((error: unknown) =>
+      this.#failed(error, attempt, input, context, streamed),
+    );
+  }
+
+  /** Attempt `attempt` failed with `error`: the next one starts after its delay, or none does. */
+  #failed(
+    error: unknown,
+    attempt: number,
+    input: I,
+    context: WorkflowContext,
+    streamed: StreamAttempts | undefined,
+  ): Promise<O> {
+    // A spent budget stops retrying at once: the failure is reported as the budget running out.
+    context.budget?.check(error);
+    if (
+      attempt > this.maxRetries ||
+      context.isCancelled ||
+      !this.#options.retryOn(error, attempt) ||
+      streamed?.mayRecover() === false
+    )
+      throw error;
+    const delayMs = this.delayFor(attempt, error);
+    // A retry that would start after the deadline would only fail later: give up now.
+    if (delayMs >= context.remainingMs()) throw error;
+    if (this.listened) this.emit({ type: 'retry', attempt: attempt + 1, delayMs, error }, context);
+    const again = (): Promise<O> => this.#try(attempt + 1, input, context, streamed);
+    // No promise to wait for without a delay outside a streaming run.
+    const ready =
+      streamed === undefined ? undefined : (): Promise<void> => streamed.beforeNext(error);
+    if (delayMs > 0) {
+      const slept = sleep(delayMs, context.signal);
+      return ready === undefined ? slept.then(again) : slept.then(ready).then(again);
+    }
+    return ready === undefined ? again() : ready().then(again);
   }
 }
