@@ -3,20 +3,6 @@
  * Dynamic step lists go through the constructors (the `sequential()` / `parallel()` helpers take
  * tuples).
  */
-import { context } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  type ReadableSpan,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
 import { createObservabilityHooks, createTraceIdGenerator } from '@tta/observability';
 import {
   CachePrimitive,
@@ -30,6 +16,7 @@ import {
   TimeoutPrimitive,
 } from '@tta/primitives';
 import type { Scenarios } from '../contract.js';
+import { otelSdk } from '../otel-sdk.js';
 import { INPUT, makeFailing, makeFlaky, makeStep, makeSteps } from '../steps.js';
 
 export const name = 'tta';
@@ -37,37 +24,12 @@ export const packages = ['@tta/primitives', '@tta/agent-context', '@tta/observab
 
 const wrap = (fn: (x: number) => Promise<number>) => lambda(fn);
 
-/** Accepts spans and drops them: the SDK's work is measured, not an exporter's. */
-class DiscardingExporter implements SpanExporter {
-  export(_spans: ReadableSpan[], done: (result: { code: 0 }) => void): void {
-    done({ code: 0 });
-  }
-  async shutdown(): Promise<void> {}
-}
-
 let telemetry = false;
-/** A real OpenTelemetry SDK (batch span processor, meter provider) with the hooks, once. */
+/** The scenario's OpenTelemetry SDK (see otel-sdk.ts) with the hooks, once. */
 function setUpTelemetry(): void {
   if (telemetry) return;
   telemetry = true;
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const tracerProvider = new BasicTracerProvider({
-    idGenerator: createTraceIdGenerator(),
-    spanProcessors: [
-      new BatchSpanProcessor(new DiscardingExporter(), {
-        maxQueueSize: 100_000,
-        scheduledDelayMillis: 200,
-      }),
-    ],
-  });
-  const meterProvider = new MeterProvider({
-    readers: [
-      new PeriodicExportingMetricReader({
-        exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
-        exportIntervalMillis: 60_000,
-      }),
-    ],
-  });
+  const { tracerProvider, meterProvider } = otelSdk(createTraceIdGenerator());
   registerHooks(createObservabilityHooks({ tracerProvider, meterProvider }));
 }
 
